@@ -1,0 +1,59 @@
+# Consult — run `make help` for the list of targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi.py
+
+.DEFAULT_GOAL := help
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip==25.3
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip check
+	touch $@
+
+.PHONY: install
+install: $(VENV)/.installed ## Create .venv and install the pinned dependencies
+
+.PHONY: translations
+translations: $(VENV)/.installed ## Compile the message catalogues
+	$(BIN)/pybabel compile --use-fuzzy -q -d consult/translations
+
+.PHONY: migrate
+migrate: install translations ## Apply the database migrations
+	$(BIN)/flask db upgrade
+
+.PHONY: run
+run: migrate ## Set up, load demonstration data when empty, serve on http://127.0.0.1:5000
+	$(BIN)/flask demo-data --if-empty
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+.PHONY: test
+test: install translations ## Set up, then run the whole test suite
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+.PHONY: check-migrations
+check-migrations: install ## Fail when the models and the migrations disagree
+	$(BIN)/python -m pytest tests/test_migrations.py
+
+.PHONY: lint
+lint: install ## Lint with ruff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+.PHONY: fmt
+fmt: install ## Format with ruff
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+.PHONY: extract-messages
+extract-messages: install ## Refresh the message catalogue template from the sources
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o consult/translations/messages.pot --ignore-dirs='.venv .git instance' .
+	$(BIN)/pybabel update -i consult/translations/messages.pot -d consult/translations
+
+.PHONY: help
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'

@@ -1,0 +1,106 @@
+"""Consult: a stakeholder consultation platform."""
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import BASE_DIR, Config
+
+
+def create_app(config_object=Config, **overrides):
+    """Create the Consult application."""
+    app = Flask(
+        __name__,
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+        instance_path=str(overrides.get("INSTANCE_DIR", config_object.INSTANCE_DIR)),
+    )
+    app.config.from_object(config_object)
+    app.config.update(overrides)
+    config_object.check(app.config)
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_request_hooks(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app):
+    from consult import i18n
+    from consult.accounts.sessions import init_login
+    from consult.extensions import babel, db, limiter, migrate
+
+    import consult.models  # noqa: F401  (every table, for Alembic and the ORM)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        timezone_selector=i18n.select_timezone,
+        default_translation_directories=str(BASE_DIR / "consult" / "translations"),
+    )
+    app.config["RATELIMIT_STORAGE_URI"] = app.config.get("RATELIMIT_STORAGE_URI") or "memory://"
+    limiter.init_app(app)
+    init_login(app)
+    import consult.notifications.mail  # noqa: F401  (registers the send-after-commit hooks)
+    with app.app_context():
+        _configure_sqlite(db.engine)
+
+
+def _configure_sqlite(engine):
+    """WAL, foreign keys and a busy timeout for every SQLite connection."""
+    from sqlalchemy import event
+
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def register_blueprints(app):
+    from consult.accounts.views import bp as accounts_bp
+    from consult.admin.views import bp as admin_bp
+    from consult.audit.views import bp as audit_bp
+    from consult.main.views import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(audit_bp, url_prefix="/admin/audit")
+
+
+def register_error_handlers(app):
+    from consult.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_request_hooks(app):
+    from consult.security import init_security
+
+    init_security(app)
+
+
+def register_template_helpers(app):
+    from consult import i18n
+    from consult.text import render_markdown
+
+    app.add_template_filter(render_markdown, "markdown")
+    i18n.register_template_helpers(app)
+
+
+def register_commands(app):
+    from consult.cli import register
+
+    register(app)

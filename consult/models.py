@@ -1,0 +1,4 @@
+"""Import every model, so Alembic and the ORM see the whole schema."""
+
+from consult.accounts.models import Invitation, Organisation, User  # noqa: F401
+from consult.audit.models import AuditEntry  # noqa: F401

@@ -1,0 +1,68 @@
+"""Email, queued during a transaction and sent only after it commits.
+
+Embedded default: each message is written as an .eml file to the outbox folder
+(``instance/outbox``). With MAIL_SERVER set, messages go out over SMTP.
+A rolled-back request never mails anyone.
+"""
+
+import smtplib
+import uuid
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_sqlalchemy.session import Session as SASession
+from sqlalchemy import event
+
+from consult.extensions import db
+
+_QUEUE_KEY = "consult.outgoing_mail"
+
+
+def send_email(to: str, template: str, *, locale: str = "en", **context):
+    """Queue a message rendered from ``templates/email/<template>/``; sent after commit."""
+    with force_locale(locale):
+        subject = render_template(f"email/{template}/subject.txt", **context).strip()
+        body = render_template(f"email/{template}/body.txt", **context)
+    message = EmailMessage()
+    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain="consult.invalid")
+    message.set_content(body)
+    db.session.info.setdefault(_QUEUE_KEY, []).append(message)
+    return message
+
+
+def _deliver(app, messages):
+    if app.config.get("MAIL_SERVER"):
+        config = app.config
+        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
+            if config["MAIL_USE_TLS"]:
+                smtp.starttls()
+            if config.get("MAIL_USERNAME"):
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+            for message in messages:
+                smtp.send_message(message)
+        return
+    outbox = Path(app.config["MAIL_OUTBOX_DIR"])
+    outbox.mkdir(parents=True, exist_ok=True)
+    for message in messages:
+        # Random file names: the outbox must not reveal order or volume by itself.
+        (outbox / f"{uuid.uuid4().hex}.eml").write_bytes(bytes(message))
+
+
+@event.listens_for(SASession, "after_commit")
+def _send_after_commit(session):
+    messages = session.info.pop(_QUEUE_KEY, None)
+    if messages:
+        _deliver(current_app._get_current_object(), messages)
+
+
+@event.listens_for(SASession, "after_soft_rollback")
+def _drop_on_rollback(session, previous_transaction):
+    if previous_transaction.parent is None:
+        session.info.pop(_QUEUE_KEY, None)
