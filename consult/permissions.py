@@ -8,7 +8,8 @@ import enum
 from functools import wraps
 
 from flask import abort
-from flask_login import current_user, login_required
+from flask_login import current_user
+from flask_login import login_required as _flask_login_required
 
 
 class Role(enum.StrEnum):
@@ -21,6 +22,13 @@ def public(view):
     """Mark a view as readable by anyone, signed in or not."""
     view.is_public = True
     return view
+
+
+def login_required(view):
+    """Allow any signed-in account, whatever its status; others are sent to sign in."""
+    wrapped = _flask_login_required(view)
+    wrapped.requires_login = True
+    return wrapped
 
 
 def require(allowed: bool, *, hide: bool = True) -> None:
@@ -49,7 +57,7 @@ def role_required(*roles: Role):
 
     def decorator(view):
         @wraps(view)
-        @login_required
+        @_flask_login_required
         def wrapped(*args, **kwargs):
             if not is_active_user(current_user) or current_user.role not in roles:
                 abort(403)

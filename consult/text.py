@@ -26,6 +26,9 @@ _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(
 
 
 def _set_rel(attrs, new=False):
+    """Mark every link as user content; drop links whose unsafe href was removed."""
+    if not attrs.get((None, "href")):
+        return None
     attrs[(None, "rel")] = LINK_REL
     return attrs
 

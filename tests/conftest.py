@@ -135,7 +135,8 @@ class Client:
         data = dict(data or {})
         if csrf:
             name = f"{prefix}-csrf_token" if prefix else "csrf_token"
-            data.setdefault(name, self.csrf_token(token_from or url))
+            if name not in data:
+                data[name] = self.csrf_token(token_from or url)
         return self.raw.post(url, data=data, **kwargs)
 
     def sign_in(self, user, password=factories.PASSWORD, remember=False):

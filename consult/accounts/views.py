@@ -11,7 +11,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from consult import throttle
 from consult.accounts import forms, services, tokens
@@ -21,7 +21,7 @@ from consult.accounts.sessions import mark_signed_in
 from consult.errors import DomainError
 from consult.extensions import db
 from consult.forms import ActionForm
-from consult.permissions import public
+from consult.permissions import login_required, public
 
 bp = Blueprint("accounts", __name__)
 
