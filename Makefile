@@ -18,6 +18,14 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 .PHONY: install
 install: $(VENV)/.installed ## Create .venv and install the pinned dependencies
 
+# axe-core for the browser tests' accessibility checks (pinned in package-lock.json).
+node_modules/.installed: package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+		echo "npm not found: browser tests will be skipped (set REQUIRE_BROWSER=1 to fail instead)"; \
+	fi
+
 .PHONY: translations
 translations: $(VENV)/.installed ## Compile the message catalogues
 	$(BIN)/pybabel compile --use-fuzzy -q -d consult/translations
@@ -32,7 +40,7 @@ run: migrate ## Set up, load demonstration data when empty, serve on http://127.
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 .PHONY: test
-test: install translations ## Set up, then run the whole test suite
+test: install translations node_modules/.installed ## Set up, then run the whole test suite
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 .PHONY: check-migrations

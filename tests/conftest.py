@@ -54,7 +54,7 @@ def app(tmp_path_factory):
         INSTANCE_DIR=str(instance),
         MAIL_SERVER=None,
         MAIL_OUTBOX_DIR=str(instance / "outbox"),
-        RATELIMIT_STORAGE_URI="memory://",
+        RATELIMIT_STORAGE_URI=os.environ.get("TEST_REDIS_URL") or "memory://",
         # Cheap hashing in tests only; production uses the configured OWASP-level cost.
         ARGON2_TIME_COST=1,
         ARGON2_MEMORY_COST=1024,
