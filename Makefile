@@ -28,7 +28,7 @@ node_modules/.installed: package-lock.json
 
 .PHONY: translations
 translations: $(VENV)/.installed ## Compile the message catalogues
-	$(BIN)/pybabel compile --use-fuzzy -q -d consult/translations
+	@$(BIN)/pybabel compile --use-fuzzy -d consult/translations >/dev/null
 
 .PHONY: migrate
 migrate: install translations ## Apply the database migrations
