@@ -2,3 +2,9 @@
 
 from consult.accounts.models import Invitation, Organisation, User  # noqa: F401
 from consult.audit.models import AuditEntry  # noqa: F401
+from consult.consultations.models import (  # noqa: F401
+    Consultation,
+    DocumentVersion,
+    Paragraph,
+)
+from consult.tracking.models import TimelineEvent  # noqa: F401

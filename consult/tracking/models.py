@@ -1,0 +1,55 @@
+"""The public timeline: changes of phase, planned dates and versions, kept forever."""
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.consultations.models import Consultation, DocumentVersion, Phase
+from consult.db import enum_column, utcnow
+from consult.extensions import db
+
+
+class EventKind(enum.StrEnum):
+    PHASE_CHANGED = "phase_changed"
+    DATE_PLANNED = "date_planned"  # a planned date set, or changed (with a reason)
+    VERSION_PUBLISHED = "version_published"
+
+
+class Milestone(enum.StrEnum):
+    OPENS = "opens"
+    CLOSES = "closes"
+    SUMMARY_DUE = "summary_due"
+
+    @property
+    def label(self):
+        return MILESTONE_LABELS[self]
+
+
+MILESTONE_LABELS = {
+    Milestone.OPENS: _l("Commenting opens"),
+    Milestone.CLOSES: _l("Commenting closes"),
+    Milestone.SUMMARY_DUE: _l("Summary due"),
+}
+
+
+class TimelineEvent(db.Model):
+    """One entry of a consultation's timeline. Append-only: rows are never edited."""
+
+    __tablename__ = "timeline_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultations.id"), index=True)
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
+    kind: Mapped[EventKind] = mapped_column(enum_column(EventKind))
+    phase: Mapped[Phase | None] = mapped_column(enum_column(Phase))
+    milestone: Mapped[Milestone | None] = mapped_column(enum_column(Milestone))
+    planned_on: Mapped[date | None]
+    previous_on: Mapped[date | None]
+    version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("document_versions.id"))
+    reason: Mapped[str | None] = mapped_column(sa.Text)  # public, shown on the timeline
+
+    consultation: Mapped[Consultation] = relationship()
+    version: Mapped[DocumentVersion | None] = relationship()
