@@ -72,12 +72,16 @@ def register_blueprints(app):
     from consult.accounts.views import bp as accounts_bp
     from consult.admin.views import bp as admin_bp
     from consult.audit.views import bp as audit_bp
+    from consult.consultations.views import bp as consultations_bp
     from consult.main.views import bp as main_bp
+    from consult.tracking.views import bp as tracking_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(audit_bp, url_prefix="/admin/audit")
+    app.register_blueprint(consultations_bp, url_prefix="/consultations")
+    app.register_blueprint(tracking_bp)
 
 
 def register_error_handlers(app):
