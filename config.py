@@ -87,6 +87,8 @@ class Config:
     SIGNIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
     SIGNIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
     EMAIL_ACTION_LIMIT_PER_ADDRESS = "20 per hour"
+    COMMENT_LIMIT_BURST = "1 per 5 seconds"
+    COMMENT_LIMIT_HOURLY = "60 per hour"
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"

@@ -72,8 +72,10 @@ def register_blueprints(app):
     from consult.accounts.views import bp as accounts_bp
     from consult.admin.views import bp as admin_bp
     from consult.audit.views import bp as audit_bp
+    from consult.comments.views import bp as comments_bp
     from consult.consultations.views import bp as consultations_bp
     from consult.main.views import bp as main_bp
+    from consult.moderation.views import bp as moderation_bp
     from consult.tracking.views import bp as tracking_bp
 
     app.register_blueprint(main_bp)
@@ -82,6 +84,8 @@ def register_blueprints(app):
     app.register_blueprint(audit_bp, url_prefix="/admin/audit")
     app.register_blueprint(consultations_bp, url_prefix="/consultations")
     app.register_blueprint(tracking_bp)
+    app.register_blueprint(comments_bp)
+    app.register_blueprint(moderation_bp)
 
 
 def register_error_handlers(app):
@@ -98,9 +102,10 @@ def register_request_hooks(app):
 
 def register_template_helpers(app):
     from consult import i18n
-    from consult.text import render_markdown
+    from consult.text import render_markdown, stored_html
 
     app.add_template_filter(render_markdown, "markdown")
+    app.add_template_filter(stored_html, "stored_html")
     i18n.register_template_helpers(app)
 
 

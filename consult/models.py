@@ -8,3 +8,14 @@ from consult.consultations.models import (  # noqa: F401
     Paragraph,
 )
 from consult.tracking.models import TimelineEvent  # noqa: F401
+from consult.comments.models import (  # noqa: F401
+    Campaign,
+    CampaignBand,
+    Comment,
+    CommentRevision,
+    CoSignature,
+    CosignInvitation,
+    IdentityReveal,
+    Reply,
+)
+from consult.moderation.models import Flag, ModerationAction  # noqa: F401

@@ -51,3 +51,14 @@ def render_markdown(text: str | None) -> Markup:
     if not text:
         return Markup("")
     return Markup(sanitise_html(_markdown.render(text)))
+
+
+def stored_html(html: str | None) -> Markup:
+    """HTML this module produced earlier and the database kept, ready for a page.
+
+    Sanitised again on the way out (idempotent, and cheap), so a row written by
+    anything else can never place live markup in a page.
+    """
+    if not html:
+        return Markup("")
+    return Markup(sanitise_html(html))

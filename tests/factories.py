@@ -66,3 +66,8 @@ def coordinator(**kwargs):
 
 def company_rep(company_=None, **kwargs):
     return user(Role.COMPANY_REP, organisation_=company_ or company(), **kwargs)
+
+
+def unique_key() -> str:
+    """A fresh form submission key."""
+    return f"key-{next(_sequence)}"

@@ -67,14 +67,15 @@ def consultations_by_phase(viewer) -> dict[Phase, list[Consultation]]:
 
 
 def visible_comment_counts(viewer, version: DocumentVersion) -> dict[int, int]:
-    """Comments per paragraph id that ``viewer`` may read, for one version.
+    """Comments per paragraph id of ``version`` that ``viewer`` may read.
 
-    The hook the comments work fills with ONE grouped query over
-    ``visible_comments(viewer)`` (count grouped by paragraph, for this version), so a
-    draft page costs the same number of statements however long it is. There are no
-    comments yet, so this runs no query at all.
+    A paragraph's count is its thread's: every comment on its stable key, whichever
+    version it was written on. One grouped query, so a draft page costs the same number
+    of statements however long it is.
     """
-    return {}
+    from consult.comments.queries import readable_counts_for_version
+
+    return readable_counts_for_version(viewer, version)
 
 
 # --- creating and editing ----------------------------------------------------------------

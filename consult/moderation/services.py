@@ -1,0 +1,141 @@
+"""Flagging and moderating. Hiding keeps everything; every action is audited."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from consult.audit.services import record
+from consult.comments.models import Comment
+from consult.db import utcnow
+from consult.errors import DomainError, NotAllowed
+from consult.extensions import db
+from consult.moderation.models import Flag, FlagReason, ModerationAction, ModerationKind
+from consult.permissions import Role
+
+
+def flag_comment(comment: Comment, *, user, reason: FlagReason, note: str | None,
+                 now: datetime | None = None) -> Flag:
+    """Any signed-in, active account may flag a comment it can see, once."""
+    if not user.can_act:
+        raise NotAllowed(_l("Your account cannot flag comments."))
+    existing = db.session.scalar(sa.select(Flag).where(
+        Flag.comment_id == comment.id, Flag.user_id == user.id, Flag.resolved_at.is_(None)))
+    if existing is not None:
+        return existing
+    flag = Flag(comment_id=comment.id, user_id=user.id, reason=FlagReason(reason),
+                note=note or None, created_at=now or utcnow())
+    db.session.add(flag)
+    db.session.flush()
+    record(user, "comment.flagged", comment, now=now, reason=flag.reason.value)
+    return flag
+
+
+def _require_coordinator(user):
+    if not (user.can_act and user.role == Role.COORDINATOR):
+        raise NotAllowed(_l("Only coordinators moderate."))
+
+
+def _resolve_flags(comment: Comment, now: datetime):
+    db.session.execute(
+        sa.update(Flag).where(Flag.comment_id == comment.id, Flag.resolved_at.is_(None))
+        .values(resolved_at=now)
+    )
+
+
+def hide_comment(comment: Comment, *, moderator, reason_code: FlagReason, reason: str,
+                 now: datetime | None = None):
+    """Hide a comment from public view with a public reason, keeping it for the record."""
+    now = now or utcnow()
+    _require_coordinator(moderator)
+    if comment.is_hidden:
+        raise DomainError(_l("This comment is already hidden."))
+    comment.hidden_at = now
+    comment.hidden_reason = reason
+    db.session.add(ModerationAction(kind=ModerationKind.HIDE, comment_id=comment.id,
+                                    consultation_id=comment.consultation_id,
+                                    reason_code=FlagReason(reason_code), reason=reason,
+                                    moderator_id=moderator.id, created_at=now))
+    _resolve_flags(comment, now)
+    db.session.flush()
+    record(moderator, "comment.hidden", comment, now=now, reason=FlagReason(reason_code).value)
+    from consult.comments.campaigns import leave_campaign
+
+    leave_campaign(comment)
+    from consult.responses.services import on_comment_hidden
+
+    on_comment_hidden(comment, now=now)
+
+
+def restore_comment(comment: Comment, *, moderator, reason: str, now: datetime | None = None):
+    now = now or utcnow()
+    _require_coordinator(moderator)
+    if not comment.is_hidden:
+        raise DomainError(_l("This comment is not hidden."))
+    hidden_at = comment.hidden_at
+    comment.hidden_at = None
+    comment.hidden_reason = None
+    db.session.add(ModerationAction(kind=ModerationKind.RESTORE, comment_id=comment.id,
+                                    consultation_id=comment.consultation_id, reason=reason,
+                                    moderator_id=moderator.id, created_at=now))
+    db.session.flush()
+    record(moderator, "comment.restored", comment, now=now)
+    from consult.comments.campaigns import match_comment
+
+    match_comment(comment, now=now)
+    from consult.responses.services import on_comment_restored
+
+    on_comment_restored(comment, hidden_at=hidden_at, now=now)
+
+
+def dismiss_flags(comment: Comment, *, moderator, now: datetime | None = None):
+    _require_coordinator(moderator)
+    _resolve_flags(comment, now or utcnow())
+    record(moderator, "comment.flags_dismissed", comment, now=now)
+
+
+def open_flags():
+    """Flagged comments waiting for a look, most flagged first."""
+    rows = db.session.execute(
+        sa.select(Comment, sa.func.count(Flag.id))
+        .join(Flag, Flag.comment_id == Comment.id)
+        .where(Flag.resolved_at.is_(None))
+        .group_by(Comment.id)
+        .order_by(sa.func.count(Flag.id).desc(), sa.func.min(Flag.created_at))
+    ).all()
+    return rows
+
+
+SMALL_CELL = 5
+
+
+def suppress_small(count: int):
+    """Published figures show 1–4 as "fewer than 5"."""
+    return count if count == 0 or count >= SMALL_CELL else None
+
+
+def moderation_figures(consultation_id: int) -> dict:
+    """Public moderation figures for a consultation: flags, hides by reason, restores.
+
+    Counts of 1–4 become None ("fewer than 5"), so nobody learns of one flag."""
+    flags = db.session.scalar(
+        sa.select(sa.func.count(Flag.id)).join(Comment, Flag.comment_id == Comment.id)
+        .where(Comment.consultation_id == consultation_id)
+    )
+    hides = dict(db.session.execute(
+        sa.select(ModerationAction.reason_code, sa.func.count())
+        .where(ModerationAction.consultation_id == consultation_id,
+               ModerationAction.kind == ModerationKind.HIDE)
+        .group_by(ModerationAction.reason_code)
+    ).all())
+    restores = db.session.scalar(
+        sa.select(sa.func.count()).select_from(ModerationAction)
+        .where(ModerationAction.consultation_id == consultation_id,
+               ModerationAction.kind == ModerationKind.RESTORE)
+    )
+    return {
+        "flags": suppress_small(flags),
+        "hidden": {reason: suppress_small(hides.get(reason, 0)) for reason in FlagReason},
+        "hidden_total": suppress_small(sum(hides.values())),
+        "restored": suppress_small(restores),
+    }

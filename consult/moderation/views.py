@@ -1,0 +1,185 @@
+"""Flags, the moderation queue, hiding and restoring, late comments, identity reveals,
+and the public moderation figures."""
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from consult.accounts.models import User
+from consult.accounts.services import suspend_user
+from consult.comments import forms as comment_forms
+from consult.comments import services as comment_services
+from consult.comments.models import Comment, LateStatus
+from consult.comments.queries import comment_by_reference
+from consult.comments.visibility import can_view_comment
+from consult.consultations.models import Consultation
+from consult.consultations.schedule import request_time
+from consult.consultations.services import can_view_consultation
+from consult.errors import DomainError
+from consult.extensions import db
+from consult.forms import ActionForm
+from consult.moderation import forms, services
+from consult.moderation.models import FlagReason
+from consult.permissions import coordinator_required, login_required, public, require
+
+bp = Blueprint("moderation", __name__)
+bp.add_app_template_global(forms, "moderation_forms")
+bp.add_app_template_global(comment_forms, "comment_forms")
+
+
+def _comment(reference) -> Comment:
+    comment = comment_by_reference(reference)
+    require(comment is not None and can_view_comment(current_user, comment))
+    return comment
+
+
+def _back(comment):
+    return redirect(url_for("comments.show", reference=comment.reference))
+
+
+@bp.route("/comments/<reference>/flag", methods=["POST"])
+@login_required
+def flag(reference):
+    comment = _comment(reference)
+    form = forms.FlagForm()
+    if form.validate_on_submit():
+        services.flag_comment(comment, user=current_user, reason=form.reason.data,
+                              note=form.note.data, now=request_time())
+        db.session.commit()
+        flash(_("Thank you. The moderators will look at it."), "success")
+    else:
+        flash(_("The flag was not sent: choose a reason and try again."), "error")
+    return _back(comment)
+
+
+@bp.route("/comments/<reference>/hide", methods=["POST"])
+@coordinator_required
+def hide(reference):
+    comment = _comment(reference)
+    form = forms.HideForm()
+    if form.validate_on_submit():
+        try:
+            services.hide_comment(comment, moderator=current_user,
+                                  reason_code=FlagReason(form.reason_code.data),
+                                  reason=form.reason.data, now=request_time())
+        except DomainError as exc:
+            flash(exc.message, "error")
+            return _back(comment)
+        db.session.commit()
+        flash(_("The comment is hidden; its public reason is shown in its place."), "success")
+        return _back(comment)
+    flash(_("Give a public reason to hide the comment."), "error")
+    return _back(comment)
+
+
+@bp.route("/comments/<reference>/restore", methods=["POST"])
+@coordinator_required
+def restore(reference):
+    comment = _comment(reference)
+    form = forms.RestoreForm()
+    if form.validate_on_submit():
+        try:
+            services.restore_comment(comment, moderator=current_user, reason=form.reason.data,
+                                     now=request_time())
+        except DomainError as exc:
+            flash(exc.message, "error")
+            return _back(comment)
+        db.session.commit()
+        flash(_("The comment is restored."), "success")
+    else:
+        flash(_("Give a reason to restore the comment."), "error")
+    return _back(comment)
+
+
+@bp.route("/comments/<reference>/flags/dismiss", methods=["POST"])
+@coordinator_required
+def dismiss(reference):
+    comment = _comment(reference)
+    if ActionForm().validate_on_submit():
+        services.dismiss_flags(comment, moderator=current_user, now=request_time())
+        db.session.commit()
+        flash(_("Flags dismissed."), "success")
+    return redirect(url_for("moderation.queue"))
+
+
+@bp.route("/comments/<reference>/late", methods=["POST"])
+@coordinator_required
+def decide_late(reference):
+    comment = _comment(reference)
+    form = comment_forms.LateDecisionForm()
+    if form.validate_on_submit():
+        try:
+            comment_services.decide_late_comment(comment, coordinator=current_user,
+                                                 accept=form.decision.data == "accept",
+                                                 reason=form.reason.data, now=request_time())
+        except DomainError as exc:
+            flash(exc.message, "error")
+            return _back(comment)
+        db.session.commit()
+        flash(_("Decision recorded; the author is told."), "success")
+    else:
+        flash(_("Choose accept or refuse and give a reason."), "error")
+    return redirect(url_for("moderation.queue"))
+
+
+@bp.route("/comments/<reference>/reveal", methods=["POST"])
+@coordinator_required
+def reveal(reference):
+    comment = _comment(reference)
+    form = comment_forms.ReasonForm(prefix="reveal")
+    require(current_user.is_privacy_officer, hide=False)
+    if not form.validate_on_submit():
+        flash(_("Give the reason for looking; it is recorded and shown to the author."), "error")
+        return _back(comment)
+    reveal = comment_services.reveal_identity(comment, officer=current_user,
+                                              reason=form.reason.data, now=request_time())
+    db.session.commit()
+    author = db.session.get(User, comment.author_id)
+    return render_template("moderation/reveal.html", comment=comment, reveal=reveal,
+                           author=author)
+
+
+@bp.route("/admin/moderation")
+@coordinator_required
+def queue():
+    late = db.session.scalars(
+        sa.select(Comment).where(Comment.late_status == LateStatus.PENDING)
+        .order_by(Comment.created_at)
+    ).all()
+    near_duplicates = db.session.scalars(
+        sa.select(Comment).where(Comment.near_duplicate_of_id.is_not(None))
+        .order_by(Comment.created_at.desc()).limit(50)
+    ).all()
+    return render_template("moderation/queue.html", flagged=services.open_flags(), late=late,
+                           near_duplicates=near_duplicates, action_form=ActionForm(),
+                           hide_form=forms.HideForm(), late_form=comment_forms.LateDecisionForm())
+
+
+@bp.route("/comments/<reference>/suspend-author", methods=["POST"])
+@coordinator_required
+def suspend_author(reference):
+    """Suspend the account that wrote a comment. For a non-public comment only a privacy
+    officer may: acting on its author is acting on who wrote it."""
+    comment = _comment(reference)
+    require(comment.visibility == "public" or current_user.is_privacy_officer, hide=False)
+    user = db.session.get(User, comment.author_id)
+    if ActionForm().validate_on_submit():
+        try:
+            suspend_user(user, coordinator=current_user, now=request_time())
+        except DomainError as exc:
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(_("The account is suspended: it can no longer write anywhere."), "success")
+    return redirect(url_for("moderation.queue"))
+
+
+@bp.route("/consultations/<slug>/moderation")
+@public
+def figures(slug):
+    consultation = db.first_or_404(db.select(Consultation).filter_by(slug=slug))
+    require(can_view_consultation(current_user, consultation))
+    return render_template("moderation/figures.html", consultation=consultation,
+                           figures=services.moderation_figures(consultation.id),
+                           labels=forms.REASON_LABELS)
