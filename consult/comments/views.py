@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from consult import throttle
 from consult.comments import display, forms, queries, services
+from consult.comments.cli import campaigns_cli
 from consult.comments.models import Campaign, CommentKind, Reply, ReplyIdentity, Visibility
 from consult.comments.visibility import can_read_body, can_view_comment, viewer_of
 from consult.consultations import versions
@@ -17,7 +18,8 @@ from consult.extensions import db
 from consult.forms import ActionForm
 from consult.permissions import login_required, public, require
 
-bp = Blueprint("comments", __name__)
+bp = Blueprint("comments", __name__, cli_group=None)  # `flask campaigns ...` at top level
+bp.cli.add_command(campaigns_cli)
 display.register(bp)
 
 

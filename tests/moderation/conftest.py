@@ -1,0 +1,1 @@
+from tests.comments.conftest import world  # noqa: F401  (the same published consultation)

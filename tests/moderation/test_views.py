@@ -1,0 +1,117 @@
+"""Flags, hiding and restoring, suspension, and the public moderation figures."""
+
+import pytest
+import sqlalchemy as sa
+
+from consult.accounts.models import UserStatus
+from consult.comments.models import Visibility
+from consult.extensions import db
+from consult.moderation.models import Flag, FlagReason, ModerationAction
+from consult.moderation.services import hide_comment, moderation_figures
+
+
+def _post(client, url, data, **kwargs):
+    return client.post(url, data, **kwargs)
+
+
+def test_any_signed_in_reader_flags_and_coordinators_see_the_queue(client, make_client, world):
+    comment = world.post(Visibility.PUBLIC, body="Contains the home address of a journalist.")
+    client.sign_in(world.other)
+    response = client.post(f"/comments/{comment.reference}/flag",
+                           {"reason": "personal_data", "note": "Please remove the address"},
+                           token_from=f"/comments/{comment.reference}")
+    assert response.status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Flag)) == 1
+    coordinator = make_client()
+    coordinator.sign_in(world.coordinator)
+    queue = coordinator.get("/admin/moderation").get_data(as_text=True)
+    assert comment.reference in queue
+
+
+def test_visitors_cannot_flag(client, world):
+    comment = world.post(Visibility.PUBLIC)
+    response = client.post(f"/comments/{comment.reference}/flag", {"reason": "spam"},
+                           token_from="/signin")
+    assert response.status_code in (302, 401)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Flag)) == 0
+
+
+def test_hide_with_a_public_reason_and_restore(client, make_client, world):
+    comment = world.post(Visibility.PUBLIC, body="Offensive words here.")
+    client.sign_in(world.coordinator)
+    url = f"/comments/{comment.reference}"
+    response = client.post(f"{url}/hide", {"reason_code": "abuse",
+                                           "reason": "Insults another participant"},
+                           token_from=url)
+    assert response.status_code == 302
+    visitor = make_client()
+    page = visitor.get(url).get_data(as_text=True)
+    assert "Insults another participant" in page and "Offensive words here." not in page
+    client.post(f"{url}/restore", {"reason": "Reviewed on appeal"}, token_from=url)
+    assert "Offensive words here." in visitor.get(url).get_data(as_text=True)
+    kinds = db.session.scalars(sa.select(ModerationAction.kind)).all()
+    assert sorted(kinds) == ["hide", "restore"]  # nothing deleted, everything recorded
+
+
+@pytest.mark.parametrize("who", ["other", "north_rep"])
+def test_only_coordinators_hide(client, world, who):
+    comment = world.post(Visibility.PUBLIC)
+    client.sign_in(getattr(world, who))
+    response = client.post(f"/comments/{comment.reference}/hide",
+                           {"reason_code": "abuse", "reason": "no"},
+                           token_from=f"/comments/{comment.reference}")
+    assert response.status_code == 403
+    db.session.refresh(comment)
+    assert comment.hidden_at is None
+
+
+def test_moderation_queue_refuses_other_roles(client, world):
+    assert client.get("/admin/moderation").status_code == 302
+    client.sign_in(world.other)
+    assert client.get("/admin/moderation").status_code == 403
+
+
+def test_suspending_the_author_of_a_public_comment(client, make_client, world):
+    comment = world.post(Visibility.PUBLIC)
+    author = make_client()
+    author.sign_in(world.author)
+    client.sign_in(world.coordinator)
+    response = client.post(f"/comments/{comment.reference}/suspend-author", {},
+                           token_from=f"/comments/{comment.reference}")
+    assert response.status_code == 302
+    db.session.refresh(world.author)
+    assert world.author.status == UserStatus.SUSPENDED
+    assert author.get("/my/comments").status_code == 302  # signed out everywhere
+
+
+def test_only_a_privacy_officer_suspends_the_author_of_a_non_public_comment(client, world):
+    comment = world.post(Visibility.ANONYMOUS)
+    client.sign_in(world.coordinator)
+    response = client.post(f"/comments/{comment.reference}/suspend-author", {},
+                           token_from=f"/comments/{comment.reference}")
+    assert response.status_code == 403
+
+
+def test_public_figures_suppress_small_cells(client, world):
+    comments = [world.post(Visibility.PUBLIC, body=f"Text {i}", author=world.author)
+                for i in range(7)]
+    for comment in comments[:6]:
+        hide_comment(comment, moderator=world.coordinator, reason_code=FlagReason.SPAM,
+                     reason="Advertising")
+    hide_comment(comments[6], moderator=world.coordinator, reason_code=FlagReason.ABUSE,
+                 reason="Insults")
+    db.session.commit()
+    figures = moderation_figures(world.consultation.id)
+    assert figures["hidden"][FlagReason.SPAM] == 6
+    assert figures["hidden"][FlagReason.ABUSE] is None  # 1 → "fewer than 5"
+    assert figures["hidden_total"] == 7
+    page = client.get(f"/consultations/{world.consultation.slug}/moderation")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "fewer than 5" in text and ">6<" in text
+
+
+def test_figures_of_a_draft_consultation_are_404(client, world):
+    world.consultation.phase = "draft"
+    db.session.commit()
+    assert client.get(f"/consultations/{world.consultation.slug}/moderation").status_code == 404
