@@ -147,7 +147,8 @@ def compare_versions(old: Sequence, new: Sequence) -> list[Row]:
     """Rows in reading order of the new version, removed paragraphs where they stood.
 
     Paragraphs are paired by ``stable_key`` (carried across versions by matching), so
-    any two versions compare, not only neighbours; ``text`` decides changed or unchanged.
+    any two versions compare, not only neighbours; ``text`` decides changed or unchanged
+    and ``diff_text`` is what the word diff shows.
     """
     old_by_key = {p.stable_key: p for p in old}
     new_position = {p.stable_key: n for n, p in enumerate(new)}
@@ -160,7 +161,7 @@ def compare_versions(old: Sequence, new: Sequence) -> list[Row]:
             row = Row(Change.UNCHANGED, before, paragraph)
         else:
             row = Row(Change.CHANGED, before, paragraph,
-                      tuple(word_diff(before.source, paragraph.source)))
+                      tuple(word_diff(before.diff_text, paragraph.diff_text)))
         ordered.append(((n, 0, 0), row))
     anchor = -1  # a removed paragraph follows the last surviving paragraph before it
     for i, paragraph in enumerate(old):

@@ -81,6 +81,25 @@ def normalise_text(source: str) -> str:
     return _SPACE.sub(" ", source).strip()
 
 
+_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s")
+
+
+def readable_source(source: str, kind: "BlockKind") -> str:
+    """The source as a reader compares it: hard-wrapped lines joined, list items and
+    blank lines kept, code and tables untouched."""
+    if kind in (BlockKind.CODE, BlockKind.TABLE):
+        return source
+    lines: list[str] = []
+    for line in source.split("\n"):
+        starts_item = kind == BlockKind.LIST and _ITEM.match(line)
+        text = line.rstrip() if starts_item else line.strip()
+        if not lines or starts_item or not text or not lines[-1]:
+            lines.append(text)
+        else:
+            lines[-1] += " " + text
+    return "\n".join(lines)
+
+
 def decode_upload(data: bytes) -> str:
     """Decode an uploaded file as UTF-8 text, refusing anything else clearly."""
     if len(data) > MAX_BYTES:

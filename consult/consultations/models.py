@@ -13,7 +13,7 @@ from sqlalchemy.orm.base import NO_VALUE
 from consult.accounts.models import Organisation
 from consult.consultations import schedule
 from consult.consultations.diffing import Change
-from consult.consultations.importer import BlockKind
+from consult.consultations.importer import BlockKind, normalise_text, readable_source
 from consult.db import enum_column, utcnow
 from consult.extensions import db
 
@@ -172,9 +172,13 @@ class Paragraph(db.Model):
 
     @property
     def text(self) -> str:
-        from consult.consultations.importer import normalise_text
-
+        """What matching compares: the source with white space collapsed."""
         return normalise_text(self.source)
+
+    @property
+    def diff_text(self) -> str:
+        """What a word diff shows: the source with hard-wrapped lines joined."""
+        return readable_source(self.source, self.kind)
 
     @property
     def is_heading(self) -> bool:

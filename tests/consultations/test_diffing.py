@@ -144,7 +144,7 @@ class P:
     number: str = ""
 
     @property
-    def source(self):
+    def diff_text(self):
         return self.text
 
 

@@ -8,6 +8,7 @@ from consult.consultations.importer import (
     ImportProblem,
     decode_upload,
     parse_draft,
+    readable_source,
 )
 
 
@@ -136,3 +137,11 @@ def test_a_draft_over_the_size_limit_is_refused():
         parse_draft(big)
     with pytest.raises(ImportProblem, match="larger than"):
         decode_upload(big.encode())
+
+
+def test_the_readable_source_joins_hard_wrapped_lines_but_keeps_items_and_code():
+    assert readable_source("One line\nwrapped here.\n\nNext.", BlockKind.PARAGRAPH) == (
+        "One line wrapped here.\n\nNext.")
+    assert readable_source("- first\n  continued\n  - nested\n1. one", BlockKind.LIST) == (
+        "- first continued\n  - nested\n1. one")
+    assert readable_source("```\ncode\n  kept\n```", BlockKind.CODE) == "```\ncode\n  kept\n```"
