@@ -85,4 +85,7 @@ def load_demo_data() -> dict:
     person("rosa@ruralforum.demo", "Rosa (demo)", Role.STAKEHOLDER, waiting)
     people["rosa@ruralforum.demo"].status = UserStatus.PENDING
     db.session.flush()
+    from consult.consultations.demo import load_demo_consultations
+
+    load_demo_consultations(coordinator=people["coordinator@consult.demo"], companies=companies)
     return {"people": people, "companies": companies}
