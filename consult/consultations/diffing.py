@@ -66,15 +66,21 @@ def match_paragraphs(old: Sequence[Item], new: Sequence[Item],
 
     left_old = [i for i in range(len(old)) if i not in used_old]
     left_new = [j for j in range(len(new)) if result[j] is None]
+    old_words = {i: old[i].text.split() for i in left_old}
     pairs = []
+    matcher = SequenceMatcher(None, autojunk=False)
     for j in left_new:
         words = new[j].text.split()
+        matcher.set_seq2(words)  # difflib caches what it learns about the second sequence
         for i in left_old:
-            if old[i].heading != new[j].heading:
+            a = old_words[i]
+            # Length alone bounds the ratio; skip pairs that cannot reach the threshold.
+            if old[i].heading != new[j].heading or (
+                2 * min(len(a), len(words)) < threshold * (len(a) + len(words))
+            ):
                 continue
-            matcher = SequenceMatcher(None, old[i].text.split(), words, autojunk=False)
-            # Cheap upper bounds first: most pairs are far apart.
-            if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
+            matcher.set_seq1(a)
+            if matcher.quick_ratio() < threshold:  # bag-of-words upper bound, cheap
                 continue
             ratio = matcher.ratio()
             if ratio >= threshold:
