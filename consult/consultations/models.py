@@ -200,12 +200,13 @@ class PublishedVersionImmutable(RuntimeError):
 def _published_versions_never_change(session, _context, _instances):
     """Refuse any change to a published version or its paragraphs, whoever makes it."""
     for obj in list(session.new) + list(session.dirty) + list(session.deleted):
-        if isinstance(obj, Paragraph):
-            if obj.version is not None and _published_before_this_flush(obj.version):
-                raise PublishedVersionImmutable(obj)
-        elif isinstance(obj, DocumentVersion) and _published_before_this_flush(obj) and (
-            obj in session.deleted or session.is_modified(obj, include_collections=False)
-        ):
+        if not isinstance(obj, Paragraph | DocumentVersion):
+            continue
+        # A collection changing on the other side (e.g. a comment added) is not a change.
+        if obj in session.dirty and not session.is_modified(obj, include_collections=False):
+            continue
+        version = obj.version if isinstance(obj, Paragraph) else obj
+        if version is not None and _published_before_this_flush(version):
             raise PublishedVersionImmutable(obj)
 
 
