@@ -7,7 +7,7 @@ from consult.consultations.models import (  # noqa: F401
     DocumentVersion,
     Paragraph,
 )
-from consult.tracking.models import TimelineEvent  # noqa: F401
+from consult.tracking.models import TimelineEvent, Update  # noqa: F401
 from consult.comments.models import (  # noqa: F401
     Campaign,
     CampaignBand,
@@ -19,3 +19,11 @@ from consult.comments.models import (  # noqa: F401
     Reply,
 )
 from consult.moderation.models import Flag, ModerationAction  # noqa: F401
+from consult.responses.models import (  # noqa: F401
+    Rejoinder,
+    RequestExtension,
+    Response,
+    ResponseRequest,
+    ResponseRevision,
+)
+from consult.commitments.models import Commitment, CommitmentEvent  # noqa: F401

@@ -11,6 +11,7 @@ from consult.comments.visibility import (
     shown_reply_author,
     shows_exact_time,
 )
+from consult.comments.services import can_take_part
 from consult.consultations.diffing import word_diff
 from consult.i18n import format_instant
 
@@ -46,6 +47,7 @@ def local_time(instant, zone: str) -> str:
 
 
 def register(bp):
+    bp.add_app_template_global(can_take_part, "may_take_part")
     bp.add_app_template_global(amendment_preview, "amendment_preview")
     bp.add_app_template_global(local_time, "local_time")
     bp.add_app_template_global(comment_when, "comment_when")

@@ -121,3 +121,11 @@ class CompareForm(BaseForm):
         options = choices((v.number, v.label) for v in versions)
         self.old.choices = options
         self.new.choices = list(options)
+
+
+class ExtensionForm(BaseForm):
+    closes_on = DateField(_l("New closing date (local date; commenting closes at its end)"),
+                          validators=[InputRequired()])
+    reason = TextAreaField(_l("Public reason (shown on the timeline and in the update)"),
+                           validators=[DataRequired(), Length(max=2000)], filters=[strip_filter],
+                           render_kw={"rows": 3})

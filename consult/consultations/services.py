@@ -20,8 +20,8 @@ from consult.errors import DomainError
 from consult.extensions import db
 from consult.i18n import is_timezone
 from consult.permissions import is_coordinator
-from consult.tracking.models import EventKind, Milestone
-from consult.tracking.services import record_event, record_planned_date
+from consult.tracking.models import EventKind, Milestone, UpdateKind
+from consult.tracking.services import post_update, record_event, record_planned_date
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -285,3 +285,47 @@ def company_choices() -> list[Organisation]:
                Organisation.status == OrganisationStatus.CONFIRMED)
         .order_by(sa.func.lower(Organisation.name))
     ).all()
+
+
+# --- extensions ------------------------------------------------------------------------------
+
+REOPEN_WITHIN_DAYS = 14
+
+
+def extend_closing(consultation: Consultation, closes_on: date, *, actor, reason: str,
+                   now: datetime | None = None):
+    """Move the closing date later, for everyone, with a public reason.
+
+    The earlier date stays on the timeline, and the extension is posted as an update.
+    After close it is a reopening, allowed within 14 days of the close.
+    """
+    now = now or utcnow()
+    reason = (reason or "").strip()
+    if consultation.phase != Phase.PUBLISHED or consultation.closes_on is None:
+        raise DomainError(_l("Only a published consultation with a closing date can be "
+                             "extended."))
+    if not reason:
+        raise InvalidSettings("reason", _l("Give the public reason for the extension."))
+    previous = consultation.closes_on
+    if closes_on <= previous:
+        raise InvalidSettings("closes_on", _l("Choose a date after the current closing date."))
+    reopening = now >= consultation.closes_at
+    if reopening and now >= consultation.closes_at + timedelta(days=REOPEN_WITHIN_DAYS):
+        raise DomainError(_l("A consultation can be reopened only within 14 days of its close."))
+    before = _planned_dates(consultation)
+    consultation.set_schedule(consultation.opens_on, closes_on, consultation.timezone)
+    record(actor, "consultation.extended", consultation, now=now,
+           previous=previous.isoformat(), planned=closes_on.isoformat())
+    _record_date_changes(consultation, before, actor=actor, reason=reason, now=now)
+    kind = UpdateKind.REOPENING if reopening else UpdateKind.EXTENSION
+    post_update(
+        consultation, kind=kind, author=actor, now=now,
+        title=str(_l("Commenting reopened until %(date)s", date=schedule.format_local_date(closes_on))
+                  if reopening else
+                  _l("Commenting extended to %(date)s", date=schedule.format_local_date(closes_on))),
+        body=str(_l("The closing date moves from %(old)s to %(new)s (%(zone)s), for everyone. "
+                    "Reason: %(reason)s", old=schedule.format_local_date(previous),
+                    new=schedule.format_local_date(closes_on), zone=consultation.timezone,
+                    reason=reason)),
+    )
+    db.session.flush()

@@ -20,6 +20,7 @@ from consult.errors import DomainError
 from consult.extensions import db
 from consult.forms import ActionForm
 from consult.permissions import coordinator_required, is_coordinator, public, require
+from consult.tracking.services import updates_of
 
 # cli_group=None: ``flask import-draft`` sits at the top level, beside the other commands.
 bp = Blueprint("consultations", __name__, cli_group=None)
@@ -69,7 +70,10 @@ def new():
 @bp.route("/<slug>")
 @public
 def show(slug):
-    consultation = _consultation(slug)
+    return _render_show(_consultation(slug))
+
+
+def _render_show(consultation, extension_form=None):
     coordinator = is_coordinator(current_user)
     return render_template(
         "consultations/show.html",
@@ -78,6 +82,8 @@ def show(slug):
         pending=versions.pending_version(consultation) if coordinator else None,
         problems=services.publication_problems(consultation) if coordinator else [],
         action_form=ActionForm(),
+        updates=updates_of(consultation, limit=5),
+        extension_form=extension_form or forms.ExtensionForm(prefix="extend"),
     )
 
 
@@ -127,6 +133,29 @@ def _phase_action(slug, service, message):
 def publish(slug):
     return _phase_action(slug, services.publish_consultation,
                          _("The consultation is public."))
+
+
+@bp.route("/<slug>/extend", methods=["POST"])
+@coordinator_required
+def extend(slug):
+    consultation = _consultation(slug)
+    form = forms.ExtensionForm(prefix="extend")
+    if form.validate_on_submit():
+        try:
+            services.extend_closing(consultation, form.closes_on.data, actor=current_user,
+                                    reason=form.reason.data, now=request_time())
+        except services.InvalidSettings as exc:
+            db.session.rollback()
+            getattr(form, exc.field).errors.append(exc.message)
+        except DomainError as exc:
+            db.session.rollback()
+            form.closes_on.errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("The closing date is extended for everyone, and an update is posted."),
+                  "success")
+            return redirect(url_for("consultations.show", slug=slug))
+    return _render_show(consultation, extension_form=form), 422
 
 
 @bp.route("/<slug>/conclude", methods=["POST"])

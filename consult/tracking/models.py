@@ -53,3 +53,42 @@ class TimelineEvent(db.Model):
 
     consultation: Mapped[Consultation] = relationship()
     version: Mapped[DocumentVersion | None] = relationship()
+
+
+class UpdateKind(enum.StrEnum):
+    PROGRESS = "progress"
+    EXTENSION = "extension"
+    DELAY = "delay"
+    NEW_VERSION = "new_version"
+    REOPENING = "reopening"
+
+    @property
+    def label(self):
+        return UPDATE_LABELS[self]
+
+
+UPDATE_LABELS = {
+    UpdateKind.PROGRESS: _l("Progress update"),
+    UpdateKind.EXTENSION: _l("Extension"),
+    UpdateKind.DELAY: _l("Delay notice"),
+    UpdateKind.NEW_VERSION: _l("New version"),
+    UpdateKind.REOPENING: _l("Reopening"),
+}
+
+
+class Update(db.Model):
+    """A dated public post by a coordinator. Published updates are never rewritten."""
+
+    __tablename__ = "updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(sa.String(12), unique=True)
+    consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultations.id"), index=True)
+    kind: Mapped[UpdateKind] = mapped_column(enum_column(UpdateKind))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str] = mapped_column(sa.Text)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    posted_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    consultation: Mapped[Consultation] = relationship()

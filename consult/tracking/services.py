@@ -74,3 +74,32 @@ def milestones(consultation, events, now: datetime) -> list[MilestoneView]:
         earlier = [e for e in changes if e.previous_on is not None]
         views.append(MilestoneView(milestone, planned_on, status, earlier))
     return views
+
+
+def post_update(consultation, *, kind, title: str, body: str, author,
+                now: datetime | None = None):
+    """Publish a dated update on the consultation (progress, extension, delay, …)."""
+    from consult.audit.services import record
+    from consult.db import random_reference
+    from consult.text import render_markdown
+    from consult.tracking.models import Update
+
+    update = Update(reference=random_reference("U"), consultation_id=consultation.id, kind=kind,
+                    title=title.strip(), body=body.strip(),
+                    body_html=str(render_markdown(body.strip())),
+                    author_id=author.id if author else None, posted_at=now or utcnow())
+    db.session.add(update)
+    db.session.flush()
+    record(author, "update.posted", update, now=now, kind=kind.value)
+    return update
+
+
+def updates_of(consultation, limit: int | None = None):
+    """The consultation's updates, newest first."""
+    from consult.tracking.models import Update
+
+    query = (sa.select(Update).where(Update.consultation_id == consultation.id)
+             .order_by(Update.posted_at.desc(), Update.id.desc()))
+    if limit:
+        query = query.limit(limit)
+    return db.session.scalars(query).all()
