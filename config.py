@@ -52,6 +52,8 @@ class Config:
     MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_PATH / "outbox"))
 
     SERVER_NAME = os.environ.get("SERVER_NAME")
+    # Links in emails sent from commands (outside a request) start with this address.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     TRUSTED_HOSTS = [h for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h] or None
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))

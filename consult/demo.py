@@ -14,6 +14,7 @@ from consult.accounts.models import (
 from consult.accounts.passwords import hash_password
 from consult.db import utcnow
 from consult.extensions import db
+from consult.notifications.mail import discard_queued
 from consult.permissions import Role
 
 DEMO_PASSWORD = "demonstration only"  # shared by every demo account; see README.md
@@ -87,5 +88,14 @@ def load_demo_data() -> dict:
     db.session.flush()
     from consult.consultations.demo import load_demo_consultations
 
-    load_demo_consultations(coordinator=people["coordinator@consult.demo"], companies=companies)
+    coordinator = people["coordinator@consult.demo"]
+    consultation, _later = load_demo_consultations(coordinator=coordinator, companies=companies,
+                                                   now=now)
+    from consult.comments.demo import load_closed_consultation, load_demo_comments
+
+    load_demo_comments(consultation, people=people, companies=companies,
+                       coordinator=coordinator, now=now)
+    load_closed_consultation(people=people, companies=companies, coordinator=coordinator,
+                             now=now)
+    discard_queued()  # demonstration activity mails nobody
     return {"people": people, "companies": companies}

@@ -66,3 +66,8 @@ def _send_after_commit(session):
 def _drop_on_rollback(session, previous_transaction):
     if previous_transaction.parent is None:
         session.info.pop(_QUEUE_KEY, None)
+
+
+def discard_queued():
+    """Drop the messages queued in this transaction (demonstration data sends none)."""
+    db.session.info.pop(_QUEUE_KEY, None)
