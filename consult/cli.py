@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import click
-from flask import current_app
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
@@ -52,9 +51,8 @@ def demo_data_command(if_empty):
             click.echo("The database already has data; demonstration data not loaded.")
             return
         raise click.ClickException("The database is not empty; demonstration data not loaded.")
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
-        load_demo_data()
-        db.session.commit()
+    load_demo_data()
+    db.session.commit()
     click.echo("Demonstration data loaded. The accounts are listed in README.md.")
 
 

@@ -7,7 +7,6 @@ entry, and raise DomainError for refusals the person should read.
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from consult.accounts import tokens
@@ -25,7 +24,7 @@ from consult.audit.services import record
 from consult.db import utcnow
 from consult.errors import DomainError
 from consult.extensions import db
-from consult.notifications.mail import send_email
+from consult.notifications.mail import external_url, send_email
 from consult.permissions import Role
 
 
@@ -48,8 +47,8 @@ def register_stakeholder(*, email, display_name, password, org_name, org_kind, o
     existing = find_user_by_email(email)
     if existing is not None:
         send_email(existing.email, "already_registered", locale=existing.locale, user=existing,
-                   signin_url=url_for("accounts.signin", _external=True),
-                   reset_url=url_for("accounts.forgot_password", _external=True))
+                   signin_url=external_url("accounts.signin"),
+                   reset_url=external_url("accounts.forgot_password"))
         return None
     organisation = Organisation(
         name=org_name.strip(), kind=OrganisationKind(org_kind), country=org_country,
@@ -76,7 +75,7 @@ def send_confirmation(user: User):
         {"u": user.id, "f": tokens.fingerprint(user.email, user.status)},
     )
     send_email(user.email, "confirm_email", locale=user.locale, user=user,
-               url=url_for("accounts.confirm_email", token=token, _external=True))
+               url=external_url("accounts.confirm_email", token=token))
 
 
 def resend_confirmation(email: str):
@@ -152,7 +151,7 @@ def approve_registration(user: User, *, coordinator: User, kind, match: Organisa
     record(coordinator, "registration.approved", user, now=now, decision=decision,
            organisation_id=user.organisation_id)
     send_email(user.email, "registration_approved", locale=user.locale, user=user,
-               signin_url=url_for("accounts.signin", _external=True))
+               signin_url=external_url("accounts.signin"))
 
 
 def reject_registration(user: User, *, coordinator: User, reason: str, now=None):
@@ -219,7 +218,7 @@ def request_password_reset(email: str):
         {"u": user.id, "f": tokens.fingerprint(user.password_hash, user.email)},
     )
     send_email(user.email, "reset_password", locale=user.locale, user=user,
-               url=url_for("accounts.reset_password", token=token, _external=True))
+               url=external_url("accounts.reset_password", token=token))
 
 
 def user_for_reset(token: str) -> User:
@@ -249,7 +248,7 @@ def request_email_change(user: User, new_email: str):
         {"u": user.id, "e": new_email, "f": tokens.fingerprint(user.email)},
     )
     send_email(new_email, "change_email", locale=user.locale, user=user,
-               url=url_for("accounts.confirm_email_change", token=token, _external=True))
+               url=external_url("accounts.confirm_email_change", token=token))
 
 
 def user_for_email_change(token: str) -> tuple[User, str]:
@@ -337,7 +336,7 @@ def invite_representative(*, email: str, company: Organisation, role_title: str,
     token = tokens.make_token(tokens.Purpose.INVITATION,
                               {"i": invitation.id, "f": tokens.fingerprint(invitation.email)})
     send_email(email, "invitation", invitation=invitation,
-               url=url_for("accounts.accept_invitation", token=token, _external=True))
+               url=external_url("accounts.accept_invitation", token=token))
     return invitation
 
 

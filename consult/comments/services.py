@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from consult.accounts.models import Organisation, User
@@ -33,7 +32,7 @@ from consult.consultations.models import Consultation, DocumentVersion, Paragrap
 from consult.db import utcnow
 from consult.errors import DomainError, NotAllowed
 from consult.extensions import db
-from consult.notifications.mail import send_email
+from consult.notifications.mail import external_url, send_email
 from consult.permissions import Role
 from consult.text import render_markdown
 
@@ -192,8 +191,7 @@ def post_comment(
 def _send_receipt(comment: Comment, author: User):
     # Discreet for every level: no title, company or text, only the reference and times.
     send_email(author.email, "comment_receipt", locale=author.locale, comment=comment,
-               user=author, url=url_for("comments.show", reference=comment.reference,
-                                        _external=True))
+               user=author, url=external_url("comments.show", reference=comment.reference))
 
 
 def _require_author(comment: Comment, user: User):
@@ -243,8 +241,7 @@ def edit_comment(comment: Comment, *, author: User, body: str, proposed_text: st
         if cosignature.withdrawn_at is None:
             send_email(cosignature.user.email, "cosigned_comment_edited",
                        locale=cosignature.user.locale, comment=comment,
-                       url=url_for("comments.show", reference=comment.reference,
-                                   _external=True))
+                       url=external_url("comments.show", reference=comment.reference))
 
 
 def withdraw_comment(comment: Comment, *, author: User, remove_name: bool,
@@ -425,7 +422,7 @@ def invite_cosigner(comment: Comment, *, author: User, email: str, now: datetime
     record(author, "comment.cosigner_invited", comment, now=now, invitee_id=invitee.id)
     # Discreet: no text, title or company; the invitee reads it after signing in.
     send_email(invitee.email, "cosign_invitation", locale=invitee.locale,
-               url=url_for("comments.show", reference=comment.reference, _external=True))
+               url=external_url("comments.show", reference=comment.reference))
     return invitation
 
 
@@ -516,7 +513,7 @@ def decide_late_comment(comment: Comment, *, coordinator: User, accept: bool, re
            now=now)
     author = db.session.get(User, comment.author_id)
     send_email(author.email, "late_comment_decided", locale=author.locale, comment=comment,
-               url=url_for("comments.show", reference=comment.reference, _external=True))
+               url=external_url("comments.show", reference=comment.reference))
     if accept:
         from consult.comments.campaigns import match_comment
 

@@ -11,7 +11,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from flask import current_app, render_template
+from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
 from flask_sqlalchemy.session import Session as SASession
 from sqlalchemy import event
@@ -71,3 +71,12 @@ def _drop_on_rollback(session, previous_transaction):
 def discard_queued():
     """Drop the messages queued in this transaction (demonstration data sends none)."""
     db.session.info.pop(_QUEUE_KEY, None)
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for an email, built inside or outside a request (commands use
+    BASE_URL when SERVER_NAME is not set)."""
+    if has_request_context() or current_app.config.get("SERVER_NAME"):
+        return url_for(endpoint, _external=True, **values)
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        return url_for(endpoint, _external=True, **values)
