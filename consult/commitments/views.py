@@ -1,0 +1,169 @@
+"""Public commitments pages (per consultation, per company, each commitment with its
+history), and recording, confirming and updating them."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from consult.commitments import forms, services
+from consult.commitments.models import Commitment, CommitmentStatus, SourceKind
+from consult.consultations.models import Consultation
+from consult.consultations.schedule import request_time
+from consult.consultations.services import can_view_consultation
+from consult.errors import DomainError
+from consult.extensions import db
+from consult.permissions import Role, coordinator_required, public, require, role_required
+from consult.responses.models import Response
+from consult.responses.tracker_views import company_slug
+
+bp = Blueprint("commitments", __name__)
+bp.add_app_template_global(services.can_see_full_text, "can_see_commitment_text")
+
+
+def _consultation(slug) -> Consultation:
+    consultation = db.first_or_404(db.select(Consultation).filter_by(slug=slug))
+    require(can_view_consultation(current_user, consultation))
+    return consultation
+
+
+def _list(template, commitments, **context):
+    return render_template(template, commitments=commitments, now=request_time(),
+                           paragraphs=services.related_paragraphs(commitments),
+                           statuses=list(CommitmentStatus), **context)
+
+
+@bp.route("/consultations/<slug>/commitments")
+@public
+def index(slug):
+    consultation = _consultation(slug)
+    return _list("commitments/index.html", services.public_commitments(consultation=consultation),
+                 consultation=consultation,
+                 proposals=services.pending_proposals(consultation, current_user))
+
+
+@bp.route("/companies/<name>/commitments")
+@public
+def company(name):
+    companies = {c.id: c for consultation in db.session.scalars(
+        db.select(Consultation).where(Consultation.phase != "draft")) for c in consultation.companies}
+    found = next((c for c in companies.values() if company_slug(c.name) == name), None)
+    require(found is not None)
+    return _list("commitments/company.html", services.public_commitments(company=found),
+                 company=found)
+
+
+def _commitment(reference) -> Commitment:
+    commitment = db.first_or_404(db.select(Commitment).filter_by(reference=reference))
+    consultation = db.session.get(Consultation, commitment.consultation_id)
+    require(can_view_consultation(current_user, consultation))
+    if not commitment.is_confirmed:  # proposals: the coordinators and the company only
+        require(current_user.is_authenticated and current_user.can_act and (
+            current_user.role == Role.COORDINATOR or (
+                current_user.role == Role.COMPANY_REP
+                and current_user.organisation_id == commitment.company_id)))
+    return commitment
+
+
+def _show(commitment, status=200, **given):
+    consultation = db.session.get(Consultation, commitment.consultation_id)
+    context = dict(commitment=commitment, consultation=consultation, now=request_time(),
+                   paragraphs=services.related_paragraphs([commitment]).get(commitment.id, []),
+                   status_form=forms.StatusForm(prefix="status"),
+                   confirm_form=forms.ConfirmForm(prefix="confirm"))
+    context.update(given)
+    return render_template("commitments/show.html", **context), status
+
+
+@bp.route("/commitments/<reference>")
+@public
+def show(reference):
+    return _show(_commitment(reference))
+
+
+@bp.route("/consultations/<slug>/commitments/new", methods=["GET", "POST"])
+@role_required(Role.COORDINATOR, Role.COMPANY_REP)
+def new(slug):
+    consultation = _consultation(slug)
+    coordinator = current_user.role == Role.COORDINATOR
+    companies = consultation.companies if coordinator else [
+        c for c in consultation.companies if c.id == current_user.organisation_id]
+    require(bool(companies) or coordinator, hide=False)  # a company not responding here
+    form = forms.CommitmentForm(companies=companies, group=coordinator)
+    if form.validate_on_submit():
+        company = next((c for c in companies if str(c.id) == form.company.data), None)
+        response = db.session.scalar(db.select(Response).filter_by(
+            reference=form.source_response.data)) if form.source_response.data else None
+        draft = services.CommitmentDraft(
+            text=form.text.data, due_on=form.due_on.data,
+            source_kind=SourceKind(form.source_kind.data), company=company,
+            source_response=response, source_url=form.source_url.data,
+            paragraph_numbers=form.paragraph_numbers(), public_wording=form.public_wording.data)
+        try:
+            commitment = services.record_commitment(consultation, draft, actor=current_user,
+                                                    now=request_time())
+        except DomainError as exc:
+            form.text.errors = [*form.text.errors, exc.message]
+        else:
+            db.session.commit()
+            flash(_("The commitment is recorded.") if coordinator else
+                  _("The proposal is sent to the coordinators, who confirm it."), "success")
+            return redirect(url_for("commitments.show", reference=commitment.reference))
+    return render_template("commitments/new.html", form=form, consultation=consultation,
+                           coordinator=coordinator), 422 if form.is_submitted() else 200
+
+
+@bp.route("/commitments/<reference>/confirm", methods=["POST"])
+@coordinator_required
+def confirm(reference):
+    commitment = _commitment(reference)
+    form = forms.ConfirmForm(prefix="confirm")
+    if not form.validate_on_submit():
+        return _show(commitment, 422, confirm_form=form)
+    try:
+        services.confirm_proposal(commitment, coordinator=current_user,
+                                  public_wording=form.public_wording.data, now=request_time())
+    except DomainError as exc:
+        form.public_wording.errors = [exc.message]
+        return _show(commitment, exc.status_code, confirm_form=form)
+    db.session.commit()
+    flash(_("The commitment is confirmed and public."), "success")
+    return redirect(url_for("commitments.show", reference=reference))
+
+
+@bp.route("/commitments/<reference>/reject", methods=["POST"])
+@coordinator_required
+def reject(reference):
+    commitment = _commitment(reference)
+    from consult.forms import ActionForm
+
+    if ActionForm().validate_on_submit():
+        try:
+            services.reject_proposal(commitment, coordinator=current_user, now=request_time())
+        except DomainError as exc:
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(_("The proposal is declined; it stays unpublished."), "success")
+    return redirect(url_for("commitments.index", slug=commitment.consultation.slug))
+
+
+@bp.route("/commitments/<reference>/status", methods=["POST"])
+@coordinator_required
+def change_status(reference):
+    commitment = _commitment(reference)
+    form = forms.StatusForm(prefix="status")
+    if not form.validate_on_submit():
+        return _show(commitment, 422, status_form=form)
+    successor = db.session.scalar(db.select(Commitment).filter_by(
+        reference=form.successor.data)) if form.successor.data else None
+    try:
+        services.change_status(commitment, coordinator=current_user,
+                               status=CommitmentStatus(form.status.data), note=form.note.data,
+                               evidence_url=form.evidence_url.data, successor=successor,
+                               now=request_time())
+    except DomainError as exc:
+        form.note.errors = [*form.note.errors, exc.message]
+        return _show(commitment, exc.status_code, status_form=form)
+    db.session.commit()
+    flash(_("The status is changed; the evidence is in the public history."), "success")
+    return redirect(url_for("commitments.show", reference=reference))

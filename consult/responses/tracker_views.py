@@ -1,0 +1,87 @@
+"""The public tracker: per consultation and across consultations, with the list behind
+every figure. The same figures for every viewer."""
+
+import re
+import unicodedata
+
+from flask import render_template, request
+from flask_login import current_user
+
+from consult.consultations.models import Consultation
+from consult.consultations.schedule import request_time
+from consult.consultations.services import can_view_consultation
+from consult.extensions import db
+from consult.permissions import public, require
+from consult.responses import charts
+from consult.responses.drilldown import drill_rows
+from consult.responses.models import POSITION_LABELS, Position
+from consult.responses.tracker import MEASURES, REQUESTS, find_cell, tracker_figures
+
+
+def company_slug(name: str) -> str:
+    """A readable address part from a company's public name (never its database id)."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "company"
+
+
+def _consultation(slug):
+    consultation = db.first_or_404(db.select(Consultation).filter_by(slug=slug))
+    require(can_view_consultation(current_user, consultation) and consultation.is_public)
+    return consultation
+
+
+def _page(consultation):
+    now = request_time()
+    figures = tracker_figures(now, consultation)
+    return render_template("responses/tracker.html", consultation=consultation,
+                           tracker=figures, answer_chart=charts.answer_rate_chart(figures),
+                           positions_chart=charts.positions_chart(figures),
+                           measures=MEASURES, positions=list(Position),
+                           position_labels=POSITION_LABELS, company_slug=company_slug)
+
+
+def _drill(consultation):
+    now = request_time()
+    measure = request.args.get("measure", "")
+    dimension = request.args.get("dimension") or None
+    key = request.args.get("key") or None
+    valid = {*MEASURES, REQUESTS} | {f"p_{p.value}" for p in Position}
+    require(measure in valid and dimension in (None, "section", "category"))
+    figures = tracker_figures(now, consultation)
+    company = next((c.company for c in figures.companies
+                    if company_slug(c.company.name) == request.args.get("company")), None)
+    require(company is not None)
+    cell = find_cell(figures, company.id, measure, dimension, key)
+    # Withheld cells have no list: its length would tell what the table keeps back.
+    require(cell is not None and cell.linkable)
+    page = max(request.args.get("page", 1, type=int), 1)
+    rows, more = drill_rows(current_user, now=now, company=company, measure=measure,
+                            consultation=consultation, dimension=dimension, key=key, page=page)
+    return render_template("responses/drilldown.html", consultation=consultation,
+                           company=company, measure=measure, dimension=dimension, key=key,
+                           cell=cell, rows=rows, more=more, page=page,
+                           position_labels=POSITION_LABELS)
+
+
+def register(bp):
+    @bp.route("/consultations/<slug>/tracker")
+    @public
+    def tracker(slug):
+        return _page(_consultation(slug))
+
+    @bp.route("/tracker")
+    @public
+    def tracker_all():
+        return _page(None)
+
+    @bp.route("/consultations/<slug>/tracker/list")
+    @public
+    def tracker_list(slug):
+        return _drill(_consultation(slug))
+
+    @bp.route("/tracker/list")
+    @public
+    def tracker_list_all():
+        return _drill(None)
+
+    bp.add_app_template_global(company_slug, "company_slug")

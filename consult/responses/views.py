@@ -1,0 +1,237 @@
+"""Company answers: the queue, a request's page, official actions, rejoinders, and the
+coordinators' reassign / void / extend. The tracker pages are in ``tracker_views``."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from consult.comments.visibility import can_view_comment, viewer_of
+from consult.consultations.models import Consultation
+from consult.consultations.schedule import request_time
+from consult.errors import DomainError, NotAllowed
+from consult.extensions import db
+from consult.permissions import (
+    Role,
+    coordinator_required,
+    login_required,
+    require,
+    role_required,
+)
+from consult.responses import actions, cli, forms, queries, tracker_views
+from consult.responses.access import can_act_on, can_see_request_page
+from consult.responses.models import Position, Response, ResponseKind
+
+# cli_group=None: ``flask tracker`` sits at the top level, beside the other commands.
+bp = Blueprint("responses", __name__, cli_group=None)
+bp.cli.add_command(cli.tracker_command)
+bp.add_app_template_global(queries.thread_requests, "thread_requests")
+bp.add_app_template_global(queries.visible_rejoinders, "visible_rejoinders")
+bp.add_app_template_global(forms, "response_forms")
+tracker_views.register(bp)
+
+
+def _request(reference):
+    found = queries.request_by_reference(reference)
+    require(found is not None)
+    return found
+
+
+@bp.route("/company/queue")
+@role_required(Role.COMPANY_REP)
+def queue():
+    company_id = current_user.organisation_id
+    consultations, sections = queries.queue_choices(company_id)
+    form = forms.QueueFilterForm(formdata=request.args, consultations=consultations,
+                                 sections=sections)
+    form.validate()
+    filters = queries.QueueFilters(
+        consultation=form.consultation.data or None, section=form.section.data or None,
+        status=form.status.data or "open", category=form.category.data or None,
+        order=form.order.data or "due", page=request.args.get("page", 1, type=int))
+    page = queries.company_queue(company_id, filters, request_time())
+    return render_template("responses/queue.html", form=form, page=page,
+                           viewer=viewer_of(current_user), now=request_time())
+
+
+def _page(req, status=200, **given):
+    comment = req.comment
+    consultation = db.session.get(Consultation, req.consultation_id)
+    now = request_time()
+    view = next((v for v in queries.thread_requests(comment, current_user, now)
+                 if v.request.id == req.id), None)
+    context = dict(
+        req=req, comment=comment, consultation=consultation, view=view, now=now,
+        viewer=viewer_of(current_user), can_act=can_act_on(current_user, req),
+        answer_form=forms.AnswerForm(prefix="answer"),
+        decline_form=forms.DeclineForm(prefix="decline"),
+        clarify_form=forms.ClarifyForm(prefix="clarify"),
+        follow_up_form=forms.FollowUpForm(prefix="followup"),
+        reassign_form=forms.ReassignForm(prefix="reassign", companies=[
+            c for c in consultation.companies if c.id != req.company_id]),
+        void_form=forms.ReasonForm(prefix="void"),
+        extend_form=forms.ExtendForm(prefix="extend"),
+    )
+    context.update(given)
+    return render_template("responses/request.html", **context), status
+
+
+@bp.route("/requests/<reference>")
+@role_required(Role.COMPANY_REP, Role.COORDINATOR)
+def request_page(reference):
+    req = _request(reference)
+    require(can_see_request_page(current_user, req))  # another company's: as if absent
+    return _page(req)
+
+
+_ACTIONS = {
+    "answer": (forms.AnswerForm, ResponseKind.ANSWER, "answer_form"),
+    "decline": (forms.DeclineForm, ResponseKind.DECLINE, "decline_form"),
+    "clarify": (forms.ClarifyForm, ResponseKind.CLARIFICATION, "clarify_form"),
+    "followup": (forms.FollowUpForm, ResponseKind.FOLLOW_UP, "follow_up_form"),
+}
+_DONE = {
+    ResponseKind.ANSWER: _l("The answer is published."),
+    ResponseKind.DECLINE: _l("The decline is published with its reason."),
+    ResponseKind.CLARIFICATION: _l("The question is published; the clock is paused until the "
+                                   "commenter replies, for at most 14 days."),
+    ResponseKind.FOLLOW_UP: _l("The follow-up is published."),
+}
+
+
+@bp.route("/requests/<reference>/<any(answer, decline, clarify, followup):action>",
+          methods=["POST"])
+@role_required(Role.COMPANY_REP)
+def respond(reference, action):
+    req = _request(reference)
+    require(can_act_on(current_user, req))  # another company's request: 404
+    form_class, kind, name = _ACTIONS[action]
+    form = form_class(prefix=action)
+    if not form.validate_on_submit():
+        return _page(req, 422, **{name: form})
+    position = Position(form.position.data) if kind == ResponseKind.ANSWER else None
+    try:
+        # Only the body, the position and the key are read: the company and the request
+        # come from the account and the address, whatever else the form carries.
+        actions.post_response(req, representative=current_user, kind=kind, body=form.body.data,
+                              position=position, submission_key=form.submission_key.data,
+                              now=request_time())
+    except DomainError as exc:
+        form.body.errors = [*form.body.errors, exc.message]
+        return _page(req, exc.status_code, **{name: form})
+    db.session.commit()
+    flash(str(_DONE[kind]), "success")
+    return redirect(url_for("responses.request_page", reference=reference))
+
+
+def _response(reference) -> Response:
+    found = db.session.scalar(db.select(Response).filter_by(reference=reference))
+    require(found is not None)
+    return found
+
+
+@bp.route("/responses/<reference>/edit", methods=["POST"])
+@role_required(Role.COMPANY_REP)
+def edit(reference):
+    response = _response(reference)
+    require(can_act_on(current_user, response.request))
+    form = forms.EditResponseForm(prefix=f"edit-{reference}")
+    if form.validate_on_submit():
+        position = Position(form.position.data) if form.position.data else None
+        try:
+            actions.edit_response(response, representative=current_user, body=form.body.data,
+                                  position=position, now=request_time())
+        except DomainError as exc:
+            form.body.errors = [*form.body.errors, exc.message]
+            return _page(response.request, exc.status_code, edit_form=form,
+                         edit_reference=reference)
+        db.session.commit()
+        flash(_("The new revision is published; the earlier text stays readable."), "success")
+        return redirect(url_for("responses.request_page", reference=response.request.reference))
+    return _page(response.request, 422, edit_form=form, edit_reference=reference)
+
+
+@bp.route("/responses/<reference>/rejoinder", methods=["POST"])
+@login_required
+def rejoinder(reference):
+    response = _response(reference)
+    comment = response.request.comment
+    require(can_view_comment(current_user, comment))
+    form = forms.RejoinderForm(prefix=f"rejoin-{reference}")
+    if form.validate_on_submit():
+        try:
+            made = actions.post_rejoinder(response, user=current_user, body=form.body.data,
+                                          submission_key=form.submission_key.data,
+                                          now=request_time())
+        except NotAllowed:
+            raise
+        except DomainError as exc:
+            form.body.errors = [*form.body.errors, exc.message]
+            return _thread(comment, exc.status_code, form, reference)
+        db.session.commit()
+        flash(_("Your reply to the company is published."), "success")
+        return redirect(url_for("comments.show", reference=made.comment.reference,
+                                _anchor="responses"))
+    return _thread(comment, 422, form, reference)
+
+
+def _thread(comment, status, form, reference):
+    """The comment page again, with the reply and its text kept."""
+    from consult.comments.views import _rerender
+
+    return _rerender(comment, status, rejoinder_form=form, rejoinder_for=reference)
+
+
+# --- coordinators -------------------------------------------------------------------------
+
+
+def _coordinator_action(reference, form, name, run, done):
+    req = _request(reference)
+    if not form.validate_on_submit():
+        return _page(req, 422, **{name: form})
+    try:
+        run(req, form)
+    except DomainError as exc:
+        form.reason.errors = [*form.reason.errors, exc.message]
+        return _page(req, exc.status_code, **{name: form})
+    db.session.commit()
+    flash(done, "success")
+    return redirect(url_for("responses.request_page", reference=reference))
+
+
+@bp.route("/requests/<reference>/reassign", methods=["POST"])
+@coordinator_required
+def reassign(reference):
+    req = _request(reference)
+    consultation = db.session.get(Consultation, req.consultation_id)
+    form = forms.ReassignForm(prefix="reassign", companies=consultation.companies)
+
+    def run(target, form):
+        company = next(c for c in consultation.companies if c.id == form.company.data)
+        actions.reassign_request(target, coordinator=current_user, company=company,
+                                 reason=form.reason.data, now=request_time())
+
+    return _coordinator_action(reference, form, "reassign_form", run,
+                               _("The request is reassigned; the reason is public."))
+
+
+@bp.route("/requests/<reference>/void", methods=["POST"])
+@coordinator_required
+def void(reference):
+    def run(target, form):
+        actions.void_request(target, coordinator=current_user, reason=form.reason.data,
+                             now=request_time())
+
+    return _coordinator_action(reference, forms.ReasonForm(prefix="void"), "void_form", run,
+                               _("The request is void; the reason is public."))
+
+
+@bp.route("/requests/<reference>/extend", methods=["POST"])
+@coordinator_required
+def extend(reference):
+    def run(target, form):
+        actions.extend_request(target, coordinator=current_user, days=form.days.data,
+                               reason=form.reason.data, now=request_time())
+
+    return _coordinator_action(reference, forms.ExtendForm(prefix="extend"), "extend_form", run,
+                               _("The due date is extended."))
