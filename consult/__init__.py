@@ -73,9 +73,11 @@ def register_blueprints(app):
     from consult.admin.views import bp as admin_bp
     from consult.audit.views import bp as audit_bp
     from consult.comments.views import bp as comments_bp
+    from consult.commitments.views import bp as commitments_bp
     from consult.consultations.views import bp as consultations_bp
     from consult.main.views import bp as main_bp
     from consult.moderation.views import bp as moderation_bp
+    from consult.responses.views import bp as responses_bp
     from consult.tracking.views import bp as tracking_bp
 
     app.register_blueprint(main_bp)
@@ -86,6 +88,8 @@ def register_blueprints(app):
     app.register_blueprint(tracking_bp)
     app.register_blueprint(comments_bp)
     app.register_blueprint(moderation_bp)
+    app.register_blueprint(responses_bp)
+    app.register_blueprint(commitments_bp)
 
 
 def register_error_handlers(app):

@@ -19,3 +19,11 @@ from consult.comments.models import (  # noqa: F401
     Reply,
 )
 from consult.moderation.models import Flag, ModerationAction  # noqa: F401
+from consult.responses.models import (  # noqa: F401
+    Rejoinder,
+    RequestExtension,
+    Response,
+    ResponseRequest,
+    ResponseRevision,
+)
+from consult.commitments.models import Commitment, CommitmentEvent  # noqa: F401

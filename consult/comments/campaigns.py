@@ -148,6 +148,10 @@ def recount(group: Campaign, *, now: datetime | None = None):
     )
     if group.formed_at is None and group.organisation_count >= CAMPAIGN_ORGANISATIONS:
         group.formed_at = now or utcnow()
+        db.session.flush()
+        from consult.responses.services import merge_campaign
+
+        merge_campaign(group, now=group.formed_at)
     db.session.flush()
 
 

@@ -185,6 +185,9 @@ def post_comment(
     from consult.comments.campaigns import match_comment
 
     match_comment(comment)
+    from consult.responses.services import open_requests_for
+
+    open_requests_for(comment, now=now)
     return comment
 
 
@@ -261,6 +264,9 @@ def withdraw_comment(comment: Comment, *, author: User, remove_name: bool,
     from consult.comments.campaigns import leave_campaign
 
     leave_campaign(comment)
+    from consult.responses.services import on_comment_withdrawn
+
+    on_comment_withdrawn(comment, now=now)
 
 
 def change_visibility(comment: Comment, *, author: User, visibility: Visibility,
@@ -313,6 +319,9 @@ def change_visibility(comment: Comment, *, author: User, visibility: Visibility,
         leave_campaign(comment)
     else:
         match_comment(comment)
+    from consult.responses.services import on_visibility_changed
+
+    on_visibility_changed(comment, now=now)
 
 
 def _display_rank(display: AuthorDisplay) -> int:
@@ -334,6 +343,9 @@ def add_addressees(comment: Comment, *, author: User, company_ids: list[int],
     comment.addressees.extend(added)
     db.session.flush()
     record(author, "comment.addressees_added", comment, now=now, added=len(added))
+    from consult.responses.services import open_requests_for
+
+    open_requests_for(comment, now=now)
     return added
 
 
@@ -518,6 +530,9 @@ def decide_late_comment(comment: Comment, *, coordinator: User, accept: bool, re
         from consult.comments.campaigns import match_comment
 
         match_comment(comment)
+        from consult.responses.services import open_requests_for
+
+        open_requests_for(comment, now=now)
 
 
 def redact_revision(revision: CommentRevision, *, coordinator: User,
