@@ -17,6 +17,13 @@ class BaseForm(FlaskForm):
     validation and the view re-renders the form instead of answering a bare 400.
     """
 
+    #: Field-name prefix, so two forms on one page never share an id or a label.
+    default_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", self.default_prefix)
+        super().__init__(*args, **kwargs)
+
     def form_level_errors(self) -> list[str]:
         """Errors not attached to a visible field, such as an expired CSRF token."""
         csrf = getattr(self, "csrf_token", None)

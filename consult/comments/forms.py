@@ -105,6 +105,7 @@ class CommentForm(BaseForm):
 
 
 class EditCommentForm(BaseForm):
+    default_prefix = "edit"
     body = TextAreaField(_l("Your comment"),
                          validators=[InputRequired(_l("Write your comment.")),
                                      Length(max=MAX_BODY)], render_kw={"rows": 10})
@@ -114,6 +115,7 @@ class EditCommentForm(BaseForm):
 
 
 class VisibilityForm(BaseForm):
+    default_prefix = "visibility"
     audience = RadioField(_l("Who may read it"), choices=choices(AUDIENCE_CHOICES))
     display = RadioField(_l("How you are shown"), choices=choices(DISPLAY_CHOICES))
     companies = MultiCheckboxField(_l("Companies that may read it (restricted only)"), coerce=int)
@@ -128,6 +130,7 @@ class VisibilityForm(BaseForm):
 
 
 class AddCompaniesForm(BaseForm):
+    default_prefix = "companies"
     companies = MultiCheckboxField(_l("Also ask these companies to answer"), coerce=int)
 
     def __init__(self, *args, companies=(), **kwargs):
@@ -136,6 +139,7 @@ class AddCompaniesForm(BaseForm):
 
 
 class WithdrawForm(BaseForm):
+    default_prefix = "withdraw"
     remove_name = BooleanField(_l("Also remove my name and organisation"))
     confirm = BooleanField(_l("I understand the text disappears from every page, feed and "
                               "export, and cannot be restored"),
@@ -143,6 +147,7 @@ class WithdrawForm(BaseForm):
 
 
 class ReplyForm(BaseForm):
+    default_prefix = "reply"
     body = TextAreaField(_l("Your reply"),
                          validators=[InputRequired(_l("Write your reply.")), Length(max=MAX_BODY)],
                          render_kw={"rows": 5})
@@ -157,6 +162,7 @@ class ReplyForm(BaseForm):
 
 
 class CosignForm(BaseForm):
+    default_prefix = "cosign"
     named = RadioField(
         _l("How your organisation is shown"),
         choices=choices([("named", _l("Named")), ("category", _l("Category only"))]),
@@ -165,11 +171,13 @@ class CosignForm(BaseForm):
 
 
 class CosigningSettingsForm(BaseForm):
+    default_prefix = "cosigning"
     closed = BooleanField(_l("Close co-signing"))
     show_named = BooleanField(_l("Show the names of co-signers who chose to be named"))
 
 
 class InviteCosignerForm(BaseForm):
+    default_prefix = "invite"
     email = StringField(_l("Email of the person to invite"),
                         validators=[DataRequired(), Email(), Length(max=254)],
                         filters=[strip_filter])
@@ -181,6 +189,7 @@ class ReasonForm(BaseForm):
 
 
 class LateDecisionForm(ReasonForm):
+    default_prefix = "late"
     decision = RadioField(_l("Decision"),
                           choices=choices([("accept", _l("Accept")), ("refuse", _l("Refuse"))]),
                           validators=[InputRequired()])

@@ -81,9 +81,11 @@ def test_author_withdraws_through_the_page(client, world):
     comment = world.post(Visibility.PUBLIC, body="Second thoughts.")
     client.sign_in(world.author)
     url = f"/comments/{comment.reference}"
-    refused = client.post(f"{url}/withdraw", {"remove_name": "y"}, token_from=url)
+    refused = client.post(f"{url}/withdraw", {"withdraw-remove_name": "y"}, prefix="withdraw",
+                          token_from=url)
     assert refused.status_code == 422  # the confirmation box is required
-    done = client.post(f"{url}/withdraw", {"remove_name": "y", "confirm": "y"}, token_from=url)
+    done = client.post(f"{url}/withdraw", {"withdraw-remove_name": "y", "withdraw-confirm": "y"},
+                       prefix="withdraw", token_from=url)
     assert done.status_code == 302
     assert "Second thoughts." not in client.get(url).get_data(as_text=True)
 
@@ -92,7 +94,8 @@ def test_another_stakeholder_cannot_use_the_author_tools(client, world):
     comment = world.post(Visibility.PUBLIC, body="Mine.")
     client.sign_in(world.other)
     url = f"/comments/{comment.reference}"
-    response = client.post(f"{url}/withdraw", {"confirm": "y"}, token_from=url)
+    response = client.post(f"{url}/withdraw", {"withdraw-confirm": "y"}, prefix="withdraw",
+                           token_from=url)
     assert response.status_code == 403
     db.session.refresh(comment)
     assert comment.withdrawn_at is None
@@ -102,9 +105,13 @@ def test_cosign_and_reply_through_the_page(client, world):
     comment = world.post(Visibility.ANONYMOUS, body="Worth endorsing.")
     client.sign_in(world.other)
     url = f"/comments/{comment.reference}"
-    assert client.post(f"{url}/cosign", {"named": "category"}, token_from=url).status_code == 302
-    response = client.post(f"{url}/reply", {"body": "We agree strongly.", "identity": "category",
-                                            "submission_key": "reply-1"}, token_from=url)
+    cosigned = client.post(f"{url}/cosign", {"cosign-named": "category"}, prefix="cosign",
+                           token_from=url)
+    assert cosigned.status_code == 302
+    response = client.post(f"{url}/reply", {"reply-body": "We agree strongly.",
+                                            "reply-identity": "category",
+                                            "reply-submission_key": "reply-1"},
+                           prefix="reply", token_from=url)
     assert response.status_code == 302
     page = client.get(url).get_data(as_text=True)
     assert "We agree strongly." in page and "Co-signed by" in page
@@ -115,7 +122,8 @@ def test_editing_a_comment_keeps_the_typed_text_on_error(client, world):
     comment = world.post(Visibility.PUBLIC, body="Original.")
     client.sign_in(world.author)
     url = f"/comments/{comment.reference}"
-    response = client.post(f"{url}/edit", {"body": "x" * 20001 + "KEEP-ME"}, token_from=url)
+    response = client.post(f"{url}/edit", {"edit-body": "x" * 20001 + "KEEP-ME"}, prefix="edit",
+                           token_from=url)
     assert response.status_code == 422
     assert "KEEP-ME" in response.get_data(as_text=True)
 

@@ -18,8 +18,9 @@ def test_any_signed_in_reader_flags_and_coordinators_see_the_queue(client, make_
     comment = world.post(Visibility.PUBLIC, body="Contains the home address of a journalist.")
     client.sign_in(world.other)
     response = client.post(f"/comments/{comment.reference}/flag",
-                           {"reason": "personal_data", "note": "Please remove the address"},
-                           token_from=f"/comments/{comment.reference}")
+                           {"flag-reason": "personal_data",
+                            "flag-note": "Please remove the address"},
+                           prefix="flag", token_from=f"/comments/{comment.reference}")
     assert response.status_code == 302
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Flag)) == 1
     coordinator = make_client()
@@ -30,8 +31,8 @@ def test_any_signed_in_reader_flags_and_coordinators_see_the_queue(client, make_
 
 def test_visitors_cannot_flag(client, world):
     comment = world.post(Visibility.PUBLIC)
-    response = client.post(f"/comments/{comment.reference}/flag", {"reason": "spam"},
-                           token_from="/signin")
+    response = client.post(f"/comments/{comment.reference}/flag", {"flag-reason": "spam"},
+                           prefix="flag", token_from="/signin")
     assert response.status_code in (302, 401)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Flag)) == 0
 
@@ -40,14 +41,15 @@ def test_hide_with_a_public_reason_and_restore(client, make_client, world):
     comment = world.post(Visibility.PUBLIC, body="Offensive words here.")
     client.sign_in(world.coordinator)
     url = f"/comments/{comment.reference}"
-    response = client.post(f"{url}/hide", {"reason_code": "abuse",
-                                           "reason": "Insults another participant"},
-                           token_from=url)
+    response = client.post(f"{url}/hide", {"hide-reason_code": "abuse",
+                                           "hide-reason": "Insults another participant"},
+                           prefix="hide", token_from=url)
     assert response.status_code == 302
     visitor = make_client()
     page = visitor.get(url).get_data(as_text=True)
     assert "Insults another participant" in page and "Offensive words here." not in page
-    client.post(f"{url}/restore", {"reason": "Reviewed on appeal"}, token_from=url)
+    client.post(f"{url}/restore", {"restore-reason": "Reviewed on appeal"}, prefix="restore",
+                token_from=url)
     assert "Offensive words here." in visitor.get(url).get_data(as_text=True)
     kinds = db.session.scalars(sa.select(ModerationAction.kind)).all()
     assert sorted(kinds) == ["hide", "restore"]  # nothing deleted, everything recorded
@@ -58,7 +60,7 @@ def test_only_coordinators_hide(client, world, who):
     comment = world.post(Visibility.PUBLIC)
     client.sign_in(getattr(world, who))
     response = client.post(f"/comments/{comment.reference}/hide",
-                           {"reason_code": "abuse", "reason": "no"},
+                           {"hide-reason_code": "abuse", "hide-reason": "no"}, prefix="hide",
                            token_from=f"/comments/{comment.reference}")
     assert response.status_code == 403
     db.session.refresh(comment)
