@@ -10,7 +10,7 @@ from consult.accounts.models import User
 from consult.accounts.services import suspend_user
 from consult.comments import forms as comment_forms
 from consult.comments import services as comment_services
-from consult.comments.models import Comment, LateStatus
+from consult.comments.models import Comment, CommentRevision, LateStatus
 from consult.comments.queries import comment_by_reference
 from consult.comments.visibility import can_view_comment
 from consult.consultations.models import Consultation
@@ -138,6 +138,25 @@ def reveal(reference):
     author = db.session.get(User, comment.author_id)
     return render_template("moderation/reveal.html", comment=comment, reveal=reveal,
                            author=author)
+
+
+@bp.route("/comments/<reference>/revisions/<int:number>/redact", methods=["POST"])
+@coordinator_required
+def redact(reference, number):
+    """Blank an earlier revision at the author's request; audited."""
+    comment = _comment(reference)
+    revision = db.first_or_404(db.select(CommentRevision).filter_by(comment_id=comment.id,
+                                                                     number=number))
+    if ActionForm().validate_on_submit():
+        try:
+            comment_services.redact_revision(revision, coordinator=current_user,
+                                             now=request_time())
+        except DomainError as exc:
+            flash(exc.message, "error")
+            return _back(comment)
+        db.session.commit()
+        flash(_("Revision %(n)s is redacted.", n=number), "success")
+    return _back(comment)
 
 
 @bp.route("/admin/moderation")

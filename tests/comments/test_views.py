@@ -163,3 +163,15 @@ def test_only_approved_stakeholders_can_open_the_form(client, world):
 def test_signed_out_visitor_is_sent_to_sign_in(client, world):
     response = client.get(_url(world))
     assert response.status_code == 302 and "/signin" in response.headers["Location"]
+
+
+def test_an_expired_session_keeps_the_comment_text(client, world):
+    client.sign_in(world.author)
+    url = _url(world)
+    key = _submission_key(client, url)
+    token = client.csrf_token(url)
+    client.sign_out()
+    response = client.post(url, _form(world, body="Hours of careful drafting",
+                                      submission_key=key, csrf_token=token))
+    assert response.status_code == 401
+    assert "Hours of careful drafting" in response.get_data(as_text=True)

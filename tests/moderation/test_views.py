@@ -117,3 +117,38 @@ def test_figures_of_a_draft_consultation_are_404(client, world):
     world.consultation.phase = "draft"
     db.session.commit()
     assert client.get(f"/consultations/{world.consultation.slug}/moderation").status_code == 404
+
+
+def test_coordinator_redacts_an_earlier_revision(client, world):
+    from consult.comments.services import edit_comment
+
+    comment = world.post(Visibility.PUBLIC, body="My colleague Jane Doe said this.")
+    edit_comment(comment, author=world.author, body="A colleague said this.", proposed_text=None)
+    from consult.comments.services import cosign_comment
+
+    cosign_comment(comment, user=world.other, named=True)  # the history is now shown
+    db.session.commit()
+    url = f"/comments/{comment.reference}"
+    assert "Jane Doe" in client.get(url).get_data(as_text=True)
+    client.sign_in(world.coordinator)
+    response = client.post(f"{url}/revisions/1/redact", {}, token_from=url)
+    assert response.status_code == 302
+    assert "Jane Doe" not in client.get(url).get_data(as_text=True)
+
+
+def test_late_comment_decision_through_the_page(client, world, outbox):
+    from datetime import UTC, datetime, timedelta
+
+    world.consultation.closes_at = datetime.now(UTC) - timedelta(hours=2)
+    db.session.commit()
+    comment = world.post(Visibility.PUBLIC, body="Late but useful.")
+    client.sign_in(world.coordinator)
+    assert comment.reference in client.get("/admin/moderation").get_data(as_text=True)
+    url = f"/comments/{comment.reference}"
+    response = client.post(f"{url}/late", {"late-decision": "accept",
+                                           "late-reason": "Within the grace period"},
+                           prefix="late", token_from=url)
+    assert response.status_code == 302
+    db.session.refresh(comment)
+    assert comment.late_status == "accepted"
+    assert "Within the grace period" in outbox.last(world.author.email).get_content()
