@@ -1,7 +1,11 @@
 """Posting and changing comments, replies and co-signatures.
 
-Services take the actor explicitly, flush rather than commit, and write their own
-audit entry; refusals are DomainErrors whose message the person reads.
+Services take the actor explicitly, flush rather than commit, and refuse with
+DomainErrors whose message the person reads.
+
+What stakeholders do with their own comments is deliberately not in the audit log:
+an entry pairs an account with a comment, and coordinators, who read the log, must
+not learn who wrote a non-public comment. Coordinators' actions are audited.
 """
 
 from dataclasses import dataclass, field
@@ -180,7 +184,6 @@ def post_comment(
                                              created_at=now))
     db.session.add(comment)
     db.session.flush()
-    record(author, "comment.posted", comment, now=now, late=late is not None)
     _send_receipt(comment, author)
     from consult.comments.campaigns import match_comment
 
@@ -239,7 +242,6 @@ def edit_comment(comment: Comment, *, author: User, body: str, proposed_text: st
                                              proposed_text=comment.proposed_text,
                                              created_at=now))
     db.session.flush()
-    record(author, "comment.edited", comment, now=now, revision=comment.revision_count)
     for cosignature in comment.cosignatures:
         if cosignature.withdrawn_at is None:
             send_email(cosignature.user.email, "cosigned_comment_edited",
@@ -260,7 +262,6 @@ def withdraw_comment(comment: Comment, *, author: User, remove_name: bool,
         comment.author_name = None
         comment.organisation_name = None
     db.session.flush()
-    record(author, "comment.withdrawn", comment, now=now, name_removed=remove_name)
     from consult.comments.campaigns import leave_campaign
 
     leave_campaign(comment)
@@ -309,8 +310,6 @@ def change_visibility(comment: Comment, *, author: User, visibility: Visibility,
     if not more_public:
         comment.exposed_since = now  # machine outputs wait again after a change to less public
     db.session.flush()
-    record(author, "comment.visibility_changed", comment, now=now, was=was.value,
-           now_level=visibility.value)
     from consult.comments.campaigns import match_comment
 
     if visibility not in OPEN_TO_ALL:
@@ -342,7 +341,6 @@ def add_addressees(comment: Comment, *, author: User, company_ids: list[int],
     added = [c for c in consultation.companies if c.id in set(company_ids) - current]
     comment.addressees.extend(added)
     db.session.flush()
-    record(author, "comment.addressees_added", comment, now=now, added=len(added))
     from consult.responses.services import open_requests_for
 
     open_requests_for(comment, now=now)
@@ -355,7 +353,6 @@ def set_cosigning(comment: Comment, *, author: User, closed: bool, show_named: b
     comment.cosigning_closed = closed
     comment.show_named_cosigners = show_named
     db.session.flush()
-    record(author, "comment.cosigning_settings", comment, now=now, closed=closed)
 
 
 def can_cosign(user: User, comment: Comment) -> bool:
@@ -397,7 +394,6 @@ def cosign_comment(comment: Comment, *, user: User, named: bool, now: datetime |
         )
         db.session.add(cosignature)
     db.session.flush()
-    record(user, "comment.cosigned", comment, now=now, named=named)
     return cosignature
 
 
@@ -409,7 +405,6 @@ def withdraw_cosignature(comment: Comment, *, user: User, now: datetime | None =
         raise DomainError(_l("Your organisation has not co-signed this comment."))
     cosignature.withdrawn_at = now or utcnow()
     db.session.flush()
-    record(user, "comment.cosignature_withdrawn", comment, now=now)
 
 
 def invite_cosigner(comment: Comment, *, author: User, email: str, now: datetime | None = None):
@@ -428,10 +423,10 @@ def invite_cosigner(comment: Comment, *, author: User, email: str, now: datetime
         existing.revoked_at = None
         invitation = existing
     else:
-        invitation = CosignInvitation(comment=comment, user_id=invitee.id, created_at=now or utcnow())
+        invitation = CosignInvitation(comment=comment, user_id=invitee.id,
+                                      created_at=now or utcnow())
         db.session.add(invitation)
     db.session.flush()
-    record(author, "comment.cosigner_invited", comment, now=now, invitee_id=invitee.id)
     # Discreet: no text, title or company; the invitee reads it after signing in.
     send_email(invitee.email, "cosign_invitation", locale=invitee.locale,
                url=external_url("comments.show", reference=comment.reference))
@@ -487,7 +482,6 @@ def post_reply(comment: Comment, *, author: User, body: str, identity: ReplyIden
                   submission_key=submission_key, created_at=now)
     db.session.add(reply)
     db.session.flush()
-    record(author, "reply.posted", reply, now=now)
     return reply
 
 

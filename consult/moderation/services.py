@@ -27,7 +27,7 @@ def flag_comment(comment: Comment, *, user, reason: FlagReason, note: str | None
                 note=note or None, created_at=now or utcnow())
     db.session.add(flag)
     db.session.flush()
-    record(user, "comment.flagged", comment, now=now, reason=flag.reason.value)
+    # Not audited: an entry would pair the reader's account with the comment.
     return flag
 
 

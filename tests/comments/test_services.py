@@ -196,3 +196,17 @@ def test_redaction_blanks_an_earlier_revision(world):
 
     assert db.session.scalar(sa.select(AuditEntry).where(
         AuditEntry.action == "comment.revision_redacted"))
+
+
+def test_the_audit_log_never_pairs_a_stakeholder_with_their_comment(world):
+    from consult.audit.models import AuditEntry
+
+    comment = world.post(Visibility.ANONYMOUS, display=AuthorDisplay.NOTHING)
+    services.edit_comment(comment, author=world.author, body="Changed.", proposed_text=None)
+    services.cosign_comment(comment, user=world.other, named=False)
+    services.post_reply(comment, author=world.author, body="Me again.",
+                        identity=ReplyIdentity.CATEGORY, submission_key="audit-r")
+    services.withdraw_comment(comment, author=world.author, remove_name=True)
+    db.session.commit()
+    actors = db.session.scalars(sa.select(AuditEntry.actor_id)).all()
+    assert world.author.id not in actors and world.other.id not in actors
