@@ -45,6 +45,7 @@ def register_stakeholder(*, email, display_name, password, org_name, org_kind, o
     is taken (the caller answers the same way in both cases, and the owner is told)."""
     email = normalise_email(email)
     existing = find_user_by_email(email)
+    password_hash = hash_password(password)  # hashed either way: the same work, the same time
     if existing is not None:
         send_email(existing.email, "already_registered", locale=existing.locale, user=existing,
                    signin_url=external_url("accounts.signin"),
@@ -56,7 +57,7 @@ def register_stakeholder(*, email, display_name, password, org_name, org_kind, o
         created_at=now or utcnow(),
     )
     user = User(
-        email=email, display_name=display_name.strip(), password_hash=hash_password(password),
+        email=email, display_name=display_name.strip(), password_hash=password_hash,
         role=Role.STAKEHOLDER, status=UserStatus.UNCONFIRMED, organisation=organisation,
         timezone=timezone, locale=locale, created_at=now or utcnow(),
     )

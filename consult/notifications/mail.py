@@ -6,6 +6,7 @@ A rolled-back request never mails anyone.
 """
 
 import smtplib
+import threading
 import uuid
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -58,8 +59,22 @@ def _deliver(app, messages):
 @event.listens_for(SASession, "after_commit")
 def _send_after_commit(session):
     messages = session.info.pop(_QUEUE_KEY, None)
-    if messages:
-        _deliver(current_app._get_current_object(), messages)
+    if not messages:
+        return
+    app = current_app._get_current_object()
+    if app.config.get("MAIL_SERVER") and not app.testing:
+        # SMTP in the background: a response must not take longer when a message is sent
+        # (e.g. "forgot password" for an address that has an account) than when none is.
+        threading.Thread(target=_deliver_logged, args=(app, messages), daemon=True).start()
+    else:
+        _deliver(app, messages)
+
+
+def _deliver_logged(app, messages):
+    try:
+        _deliver(app, messages)
+    except Exception:  # noqa: BLE001 - a failed send must not be silent
+        app.logger.exception("Sending %d email(s) failed", len(messages))
 
 
 @event.listens_for(SASession, "after_soft_rollback")
