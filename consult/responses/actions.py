@@ -8,7 +8,6 @@ rejoinder). Coordinators reassign, void and extend, each with a reason.
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from consult.accounts.models import Organisation, User, UserStatus
@@ -19,7 +18,7 @@ from consult.consultations.models import Consultation
 from consult.db import utcnow
 from consult.errors import DomainError, NotAllowed
 from consult.extensions import db
-from consult.notifications.mail import send_email
+from consult.notifications.mail import external_url, send_email
 from consult.permissions import Role
 from consult.responses import deadlines
 from consult.responses.access import can_read_response, thread_comment_for
@@ -277,7 +276,7 @@ def _tell_commenters(request: ResponseRequest, kind: ResponseKind):
         send_email(user.email, "company_response", locale=user.locale, comment=comment,
                    clarification=kind == ResponseKind.CLARIFICATION,
                    days=deadlines.CLARIFICATION_MAX_DAYS,
-                   url=url_for("comments.show", reference=comment.reference, _external=True))
+                   url=external_url("comments.show", reference=comment.reference))
 
 
 def _tell_company(request: ResponseRequest):
@@ -287,6 +286,5 @@ def _tell_company(request: ResponseRequest):
         User.status == UserStatus.ACTIVE)).all()
     for rep in reps:
         send_email(rep.email, "clarification_received", locale=rep.locale, request=request,
-                   url=url_for("responses.request_page", reference=request.reference,
-                               _external=True))
+                   url=external_url("responses.request_page", reference=request.reference))
 
