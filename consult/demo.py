@@ -97,5 +97,8 @@ def load_demo_data() -> dict:
                        coordinator=coordinator, now=now)
     load_closed_consultation(people=people, companies=companies, coordinator=coordinator,
                              now=now)
+    from consult.responses.demo import load_demo_responses
+
+    load_demo_responses(people=people, companies=companies, coordinator=coordinator, now=now)
     discard_queued()  # demonstration activity mails nobody
     return {"people": people, "companies": companies}
