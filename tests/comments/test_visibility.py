@@ -220,6 +220,6 @@ def test_can_view_comment_and_visible_comments_agree(world, specs, viewer_index)
     for statement in ["UPDATE comments SET campaign_id = NULL", "DELETE FROM campaign_bands",
                       "DELETE FROM campaigns", "DELETE FROM comment_revisions",
                       "DELETE FROM cosign_invitations", "DELETE FROM comment_addressees",
-                      "DELETE FROM comments"]:
+                      "DELETE FROM response_requests", "DELETE FROM comments"]:
         db.session.execute(db.text(statement))
     db.session.commit()
