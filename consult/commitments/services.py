@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from consult.accounts.models import Organisation
 from consult.audit.services import record
+from consult.comments.visibility import VISITOR
 from consult.commitments.models import (
     Commitment,
     CommitmentEvent,
@@ -17,7 +18,6 @@ from consult.commitments.models import (
     SourceKind,
     commitment_paragraphs,
 )
-from consult.comments.visibility import VISITOR
 from consult.consultations import versions
 from consult.consultations.models import Consultation, Paragraph
 from consult.consultations.schedule import start_of_local_day

@@ -44,8 +44,8 @@ def index(slug):
 @bp.route("/companies/<name>/commitments")
 @public
 def company(name):
-    companies = {c.id: c for consultation in db.session.scalars(
-        db.select(Consultation).where(Consultation.phase != "draft")) for c in consultation.companies}
+    public = db.session.scalars(db.select(Consultation).where(Consultation.phase != "draft"))
+    companies = {c.id: c for consultation in public for c in consultation.companies}
     found = next((c for c in companies.values() if company_slug(c.name) == name), None)
     require(found is not None)
     return _list("commitments/company.html", services.public_commitments(company=found),

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from consult.accounts.models import Organisation, User, UserStatus
 from consult.audit.services import record
-from consult.comments.models import Comment, ReplyIdentity, Visibility
+from consult.comments.models import Comment, Visibility
 from consult.comments.services import MAX_BODY, can_take_part
 from consult.consultations.models import Consultation
 from consult.db import utcnow

@@ -11,10 +11,10 @@ from itertools import cycle
 
 import sqlalchemy as sa
 
-from consult.commitments import services as commitments
-from consult.commitments.models import CommitmentStatus, SourceKind
 from consult.comments import services as comments
 from consult.comments.models import AuthorDisplay, CommentKind, Visibility
+from consult.commitments import services as commitments
+from consult.commitments.models import CommitmentStatus, SourceKind
 from consult.consultations import services as consultation_services
 from consult.consultations import versions
 from consult.consultations.models import Consultation, Paragraph

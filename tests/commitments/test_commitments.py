@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from consult.comments.models import Visibility
 from consult.commitments import services
 from consult.commitments.models import (
     Commitment,
@@ -14,7 +15,6 @@ from consult.commitments.models import (
     CommitmentStatus,
     SourceKind,
 )
-from consult.comments.models import Visibility
 from consult.db import utcnow
 from consult.errors import DomainError, NotAllowed
 from consult.extensions import db

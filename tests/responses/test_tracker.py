@@ -209,9 +209,9 @@ def _bulk(consultation, version, paragraph, companies, authors, count):
 
 def test_the_tracker_costs_the_same_statements_for_thousands_of_requests(
         client, count_queries):
-    from tests.consultations import factories as consultation_factories
-    from consult.consultations.versions import latest_published_version
     from consult.consultations.models import Paragraph
+    from consult.consultations.versions import latest_published_version
+    from tests.consultations import factories as consultation_factories
 
     def setup(count, slug):
         companies = [factories.company(name=f"{slug} company {i:02d}") for i in range(12)]

@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from consult.comments.models import Reply, Visibility
 from consult.extensions import db
 from consult.responses.models import RequestState, Response, ResponseKind, ResponseRequest
-from tests import factories
 
 
 def request_for(comment, company):
