@@ -17,9 +17,10 @@ def can_read_response(viewer, request) -> bool:
     """True when ``viewer`` may read the text (and position) of the request's responses."""
     viewer = _as_viewer(viewer)
     comment = request.comment
-    if not can_view_comment(viewer, comment):
+    if request.campaign_id is None and not can_view_comment(viewer, comment):
         return False
-    if viewer.is_coordinator or comment.visibility in OPEN_TO_ALL:
+    # A campaign is public by definition: its answer is read wherever a member is.
+    if viewer.is_coordinator or comment.visibility in OPEN_TO_ALL or request.campaign_id:
         return True
     if viewer.user_id is not None and (comment.author_id == viewer.user_id
                                        or _is_invited(viewer, comment)):
@@ -54,9 +55,10 @@ def thread_comment_for(user, request):
         return None
     comments = _thread_comments(request)
     for comment in comments:
-        if comment.author_id == user.id and not comment.is_withdrawn:
+        if comment.author_id == user.id and not (comment.is_withdrawn or comment.is_hidden):
             return comment, ReplyIdentity.AS_COMMENT
     for comment in comments:
-        if any(c.user_id == user.id and c.withdrawn_at is None for c in comment.cosignatures):
+        if not comment.is_hidden and any(c.user_id == user.id and c.withdrawn_at is None
+                                         for c in comment.cosignatures):
             return comment, ReplyIdentity.AS_COSIGNATURE
     return None

@@ -242,3 +242,23 @@ def test_the_tracker_costs_the_same_statements_for_thousands_of_requests(
     assert len(statements) <= 7
     assert _company(tracker_figures(NOW, large), large.companies[0]).row.cells[
         "requests"].value == 250
+
+
+def test_median_of_an_odd_count_is_the_middle_value_minus_paused_days(fixed):
+    comments = [fixed.post(companies=[fixed.west.id], now=POSTED) for _ in range(5)]
+    requests = [_request(c, fixed.west) for c in comments]
+    # a clarification paused the first for 4 days: 12 calendar days - 4 = 8
+    actions.post_response(requests[0], representative=fixed.west_rep,
+                          kind=ResponseKind.CLARIFICATION, body="Which?", submission_key="q",
+                          now=kolkata(2026, 2, 2))
+    question = requests[0].responses[0]
+    actions.post_rejoinder(question, user=fixed.author, body="This one.", submission_key="r",
+                           now=kolkata(2026, 2, 6))
+    for request, day in zip(requests, [12, 1, 20, 3, 40], strict=True):
+        _act(request, fixed.west_rep, ResponseKind.ANSWER, day, Position.NOTED)
+    db.session.commit()
+    west = _company(tracker_figures(NOW, fixed.consultation), fixed.west)
+    assert sorted(r.days_to_respond for r in requests) == [1, 3, 8, 20, 40]
+    assert west.median_days == 8
+    assert west.noted_share.value == 1.0
+    assert west.row.answer_rate.value == 1.0
