@@ -143,3 +143,19 @@ def test_closed_period_keeps_the_text(client, world):
     assert response.status_code == 409
     assert "Too late but precious" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Comment)) == 0
+
+
+def test_thread_groups_versions_and_says_where_a_paragraph_went(client, world):
+    from consult.consultations.models import Paragraph
+    from tests.consultations import factories as consultation_factories
+
+    old = world.post(Visibility.PUBLIC, body="On the first draft.")
+    draft_two = "# Introduction\n\nA new opening paragraph.\n\n" + (
+        consultation_factories.DRAFT_ONE.split("\n", 2)[2])
+    version = consultation_factories.publish_draft(world.consultation, draft_two)
+    moved = db.session.scalar(sa.select(Paragraph).where(
+        Paragraph.version_id == version.id, Paragraph.stable_key == old.stable_key))
+    assert moved.number != old.paragraph_number
+    page = client.get(_thread(world)).get_data(as_text=True)
+    assert "Written on Draft 1" in page
+    assert f"on Draft 1, §{old.paragraph_number}, then §{moved.number}" in page
