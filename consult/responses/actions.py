@@ -172,7 +172,8 @@ def post_rejoinder(response: Response, *, user: User, body: str, submission_key:
     if resumed:
         deadlines.end_pause(request, now, _zone(request))
     db.session.flush()
-    record(user, "response.rejoinder_posted", rejoinder, now=now, response_id=response.id)
+    # Not audited: an entry would pair the commenter's account with the comment, and
+    # coordinators read the audit log (see consult/comments/services.py).
     if resumed:
         _tell_company(request)
     return rejoinder
