@@ -22,9 +22,15 @@ from consult.extensions import db  # noqa: E402
 
 def main(total: int):
     folder = Path(tempfile.mkdtemp())
-    app = create_app(Config, SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'bench.sqlite3'}",
-                     INSTANCE_DIR=str(folder), SECRET_KEY="benchmark", ARGON2_TIME_COST=1,
-                     ARGON2_MEMORY_COST=1024, ARGON2_PARALLELISM=1)
+    app = create_app(
+        Config,
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'bench.sqlite3'}",
+        INSTANCE_DIR=str(folder),
+        SECRET_KEY="benchmark",
+        ARGON2_TIME_COST=1,
+        ARGON2_MEMORY_COST=1024,
+        ARGON2_PARALLELISM=1,
+    )
     with app.app_context():
         upgrade()
         from consult.demo import load_demo_data
@@ -33,8 +39,11 @@ def main(total: int):
         db.session.commit()
         people = [p for p in data["people"].values() if p.role == "stakeholder" and p.can_act]
         consultation_id, version_id = db.session.execute(
-            db.text("SELECT consultation_id, id FROM document_versions "
-                    "WHERE published_at IS NOT NULL LIMIT 1")).one()
+            db.text(
+                "SELECT consultation_id, id FROM document_versions "
+                "WHERE published_at IS NOT NULL LIMIT 1"
+            )
+        ).one()
         comparisons = 0
         real = campaigns._matches
 
@@ -49,11 +58,19 @@ def main(total: int):
             topic = i % 100
             body = f"Topic {topic}: " + " ".join(f"word{topic * 11 + k}" for k in range(40))
             person = people[i % len(people)]
-            comment = Comment(consultation_id=consultation_id, version_id=version_id,
-                              author_id=person.id, organisation_id=person.organisation_id,
-                              category="civil_society", kind="comment",
-                              visibility=Visibility.PUBLIC, display="name", body=body,
-                              body_html=body, submission_key=f"bench-{i}")
+            comment = Comment(
+                consultation_id=consultation_id,
+                version_id=version_id,
+                author_id=person.id,
+                organisation_id=person.organisation_id,
+                category="civil_society",
+                kind="comment",
+                visibility=Visibility.PUBLIC,
+                display="name",
+                body=body,
+                body_html=body,
+                submission_key=f"bench-{i}",
+            )
             db.session.add(comment)
             db.session.flush()
             campaigns.match_comment(comment)

@@ -30,11 +30,10 @@ def create_app(config_object=Config, **overrides):
 
 
 def register_extensions(app):
+    import consult.models  # noqa: F401  (every table, for Alembic and the ORM)
     from consult import i18n
     from consult.accounts.sessions import init_login
     from consult.extensions import babel, db, limiter, migrate
-
-    import consult.models  # noqa: F401  (every table, for Alembic and the ORM)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
@@ -48,6 +47,7 @@ def register_extensions(app):
     limiter.init_app(app)
     init_login(app)
     import consult.notifications.mail  # noqa: F401  (registers the send-after-commit hooks)
+
     with app.app_context():
         _configure_sqlite(db.engine)
 

@@ -13,8 +13,11 @@ from consult.extensions import db
 @click.argument("email")
 @click.option("--privacy-officer", is_flag=True, help="May reveal who wrote non-public comments.")
 @click.option("--name", help="Display name (defaults to the part of the email before @).")
-@click.option("--password-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Read the password from this file instead of prompting.")
+@click.option(
+    "--password-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read the password from this file instead of prompting.",
+)
 @with_appcontext
 def create_coordinator_command(email, privacy_officer, name, password_file):
     """Create a coordinator account."""
@@ -34,8 +37,10 @@ def create_coordinator_command(email, privacy_officer, name, password_file):
     except DomainError as exc:
         raise click.ClickException(str(exc.message)) from exc
     db.session.commit()
-    click.echo(f"Coordinator {email.strip().lower()} created"
-               + (" (privacy officer)." if privacy_officer else "."))
+    click.echo(
+        f"Coordinator {email.strip().lower()} created"
+        + (" (privacy officer)." if privacy_officer else ".")
+    )
 
 
 @click.command("demo-data")

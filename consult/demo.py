@@ -28,18 +28,48 @@ COMPANIES = [
 
 STAKEHOLDERS = [
     # (email, display name, organisation, kind, country)
-    ("amina@openlines.demo", "Amina (demo)", "Open Lines Coalition (demo)",
-     OrganisationKind.CIVIL_SOCIETY, "NG"),
-    ("tomas@digitalrights.demo", "Tomás (demo)", "Digital Rights Watch (demo)",
-     OrganisationKind.CIVIL_SOCIETY, "AR"),
-    ("li@pressfreedom.demo", "Li (demo)", "Press Freedom Network (demo)",
-     OrganisationKind.CIVIL_SOCIETY, "HK"),
-    ("sara@ethicalcapital.demo", "Sara (demo)", "Ethical Capital Partners (demo)",
-     OrganisationKind.INVESTOR, "NL"),
-    ("james@pensionfund.demo", "James (demo)", "Civil Servants Pension Fund (demo)",
-     OrganisationKind.INVESTOR, "GB"),
-    ("noor@university.demo", "Dr Noor (demo)", "Institute for Network Policy (demo)",
-     OrganisationKind.ACADEMIC, "JO"),
+    (
+        "amina@openlines.demo",
+        "Amina (demo)",
+        "Open Lines Coalition (demo)",
+        OrganisationKind.CIVIL_SOCIETY,
+        "NG",
+    ),
+    (
+        "tomas@digitalrights.demo",
+        "Tomás (demo)",
+        "Digital Rights Watch (demo)",
+        OrganisationKind.CIVIL_SOCIETY,
+        "AR",
+    ),
+    (
+        "li@pressfreedom.demo",
+        "Li (demo)",
+        "Press Freedom Network (demo)",
+        OrganisationKind.CIVIL_SOCIETY,
+        "HK",
+    ),
+    (
+        "sara@ethicalcapital.demo",
+        "Sara (demo)",
+        "Ethical Capital Partners (demo)",
+        OrganisationKind.INVESTOR,
+        "NL",
+    ),
+    (
+        "james@pensionfund.demo",
+        "James (demo)",
+        "Civil Servants Pension Fund (demo)",
+        OrganisationKind.INVESTOR,
+        "GB",
+    ),
+    (
+        "noor@university.demo",
+        "Dr Noor (demo)",
+        "Institute for Network Policy (demo)",
+        OrganisationKind.ACADEMIC,
+        "JO",
+    ),
     ("kai@consumers.demo", "Kai (demo)", "Consumer Voice (demo)", OrganisationKind.OTHER, "DE"),
 ]
 
@@ -51,8 +81,14 @@ COORDINATORS = [
 
 def _organisation(name, kind, country):
     now = utcnow()
-    return Organisation(name=name, kind=kind, country=country,
-                        status=OrganisationStatus.CONFIRMED, confirmed_at=now, created_at=now)
+    return Organisation(
+        name=name,
+        kind=kind,
+        country=country,
+        status=OrganisationStatus.CONFIRMED,
+        confirmed_at=now,
+        created_at=now,
+    )
 
 
 def load_demo_data() -> dict:
@@ -62,9 +98,17 @@ def load_demo_data() -> dict:
     people = {}
 
     def person(email, name, role, organisation=None, **extra):
-        user = User(email=email, display_name=name, role=role, organisation=organisation,
-                    password_hash=password_hash, status=UserStatus.ACTIVE,
-                    email_confirmed_at=now, decided_at=now, **extra)
+        user = User(
+            email=email,
+            display_name=name,
+            role=role,
+            organisation=organisation,
+            password_hash=password_hash,
+            status=UserStatus.ACTIVE,
+            email_confirmed_at=now,
+            decided_at=now,
+            **extra,
+        )
         db.session.add(user)
         people[email] = user
         return user
@@ -80,23 +124,28 @@ def load_demo_data() -> dict:
         person(email, name, Role.STAKEHOLDER, _organisation(org_name, kind, country))
 
     # One registration waiting for approval, so the coordinator's queue is not empty.
-    waiting = Organisation(name="Rural Connectivity Forum (demo)",
-                           kind=OrganisationKind.CIVIL_SOCIETY, country="BO",
-                           status=OrganisationStatus.PENDING, created_at=now)
+    waiting = Organisation(
+        name="Rural Connectivity Forum (demo)",
+        kind=OrganisationKind.CIVIL_SOCIETY,
+        country="BO",
+        status=OrganisationStatus.PENDING,
+        created_at=now,
+    )
     person("rosa@ruralforum.demo", "Rosa (demo)", Role.STAKEHOLDER, waiting)
     people["rosa@ruralforum.demo"].status = UserStatus.PENDING
     db.session.flush()
     from consult.consultations.demo import load_demo_consultations
 
     coordinator = people["coordinator@consult.demo"]
-    consultation, _later = load_demo_consultations(coordinator=coordinator, companies=companies,
-                                                   now=now)
+    consultation, _later = load_demo_consultations(
+        coordinator=coordinator, companies=companies, now=now
+    )
     from consult.comments.demo import load_closed_consultation, load_demo_comments
 
-    load_demo_comments(consultation, people=people, companies=companies,
-                       coordinator=coordinator, now=now)
-    load_closed_consultation(people=people, companies=companies, coordinator=coordinator,
-                             now=now)
+    load_demo_comments(
+        consultation, people=people, companies=companies, coordinator=coordinator, now=now
+    )
+    load_closed_consultation(people=people, companies=companies, coordinator=coordinator, now=now)
     from consult.responses.demo import load_demo_responses
 
     load_demo_responses(people=people, companies=companies, coordinator=coordinator, now=now)

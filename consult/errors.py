@@ -50,8 +50,12 @@ def render_error(code, message=None):
     db.session.rollback()
     title = TITLES.get(code, TITLES[500])
     try:
-        page = render_template("errors/error.html", code=code, title=title,
-                               message=message or MESSAGES.get(code, MESSAGES[500]))
+        page = render_template(
+            "errors/error.html",
+            code=code,
+            title=title,
+            message=message or MESSAGES.get(code, MESSAGES[500]),
+        )
     except Exception:  # the page itself failed: answer plainly rather than not at all
         current_app.logger.exception("Error page failed to render")
         return Response(f"{code}: {title}", status=code, mimetype="text/plain")

@@ -2,12 +2,6 @@
 
 from consult.accounts.models import Invitation, Organisation, User  # noqa: F401
 from consult.audit.models import AuditEntry  # noqa: F401
-from consult.consultations.models import (  # noqa: F401
-    Consultation,
-    DocumentVersion,
-    Paragraph,
-)
-from consult.tracking.models import TimelineEvent, Update  # noqa: F401
 from consult.comments.models import (  # noqa: F401
     Campaign,
     CampaignBand,
@@ -18,6 +12,12 @@ from consult.comments.models import (  # noqa: F401
     IdentityReveal,
     Reply,
 )
+from consult.commitments.models import Commitment, CommitmentEvent  # noqa: F401
+from consult.consultations.models import (  # noqa: F401
+    Consultation,
+    DocumentVersion,
+    Paragraph,
+)
 from consult.moderation.models import Flag, ModerationAction  # noqa: F401
 from consult.responses.models import (  # noqa: F401
     Rejoinder,
@@ -26,4 +26,4 @@ from consult.responses.models import (  # noqa: F401
     ResponseRequest,
     ResponseRevision,
 )
-from consult.commitments.models import Commitment, CommitmentEvent  # noqa: F401
+from consult.tracking.models import TimelineEvent, Update  # noqa: F401

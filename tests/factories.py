@@ -18,11 +18,22 @@ PASSWORD = "correct horse battery staple"
 _sequence = itertools.count(1)
 
 
-def organisation(kind=OrganisationKind.CIVIL_SOCIETY, *, name=None, country="KE",
-                 status=OrganisationStatus.CONFIRMED, commit=True):
+def organisation(
+    kind=OrganisationKind.CIVIL_SOCIETY,
+    *,
+    name=None,
+    country="KE",
+    status=OrganisationStatus.CONFIRMED,
+    commit=True,
+):
     n = next(_sequence)
-    org = Organisation(name=name or f"Organisation {n}", kind=kind, country=country,
-                       status=status, confirmed_at=utcnow())
+    org = Organisation(
+        name=name or f"Organisation {n}",
+        kind=kind,
+        country=country,
+        status=status,
+        confirmed_at=utcnow(),
+    )
     db.session.add(org)
     if commit:
         db.session.commit()
@@ -33,9 +44,19 @@ def company(name=None, country="SE"):
     return organisation(OrganisationKind.COMPANY, name=name, country=country)
 
 
-def user(role=Role.STAKEHOLDER, *, status=UserStatus.ACTIVE, organisation_=None, email=None,
-         name=None, privacy_officer=False, kind=OrganisationKind.CIVIL_SOCIETY, role_title=None,
-         password=PASSWORD, timezone="UTC"):
+def user(
+    role=Role.STAKEHOLDER,
+    *,
+    status=UserStatus.ACTIVE,
+    organisation_=None,
+    email=None,
+    name=None,
+    privacy_officer=False,
+    kind=OrganisationKind.CIVIL_SOCIETY,
+    role_title=None,
+    password=PASSWORD,
+    timezone="UTC",
+):
     n = next(_sequence)
     if organisation_ is None and role == Role.STAKEHOLDER:
         organisation_ = organisation(kind, commit=False)

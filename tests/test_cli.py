@@ -11,8 +11,13 @@ def test_create_coordinator_with_a_password_file(app, tmp_path):
     secret = tmp_path / "pw"
     secret.write_text("a coordinator passphrase\n")
     result = app.test_cli_runner().invoke(
-        args=["create-coordinator", "Chair@Example.org", "--privacy-officer",
-              "--password-file", str(secret)]
+        args=[
+            "create-coordinator",
+            "Chair@Example.org",
+            "--privacy-officer",
+            "--password-file",
+            str(secret),
+        ]
     )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(sa.select(User).where(User.email == "chair@example.org"))
@@ -21,12 +26,15 @@ def test_create_coordinator_with_a_password_file(app, tmp_path):
 
 def test_create_coordinator_prompts_and_refuses_weak_passwords(app):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["create-coordinator", "c@example.org"],
-                           input="password1234\npassword1234\n")
+    result = runner.invoke(
+        args=["create-coordinator", "c@example.org"], input="password1234\npassword1234\n"
+    )
     assert result.exit_code != 0
     assert "most common" in result.output
-    result = runner.invoke(args=["create-coordinator", "c@example.org"],
-                           input="a fine long passphrase\na fine long passphrase\n")
+    result = runner.invoke(
+        args=["create-coordinator", "c@example.org"],
+        input="a fine long passphrase\na fine long passphrase\n",
+    )
     assert result.exit_code == 0, result.output
 
 

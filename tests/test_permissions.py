@@ -53,21 +53,31 @@ def test_coordinator_pages_refuse_other_roles(client, url, who):
 def test_coordinator_actions_refuse_a_company_representative(client):
     pending = factories.stakeholder(status=UserStatus.PENDING)
     client.sign_in(factories.company_rep())
-    response = client.post(f"/admin/registrations/{pending.id}/approve",
-                           {f"approve-{pending.id}-match": "0"}, prefix=f"approve-{pending.id}",
-                           token_from="/account")
+    response = client.post(
+        f"/admin/registrations/{pending.id}/approve",
+        {f"approve-{pending.id}-match": "0"},
+        prefix=f"approve-{pending.id}",
+        token_from="/account",
+    )
     assert response.status_code == 403
-    response = client.post("/admin/companies/invitations", {"invite-email": "x@example.org"},
-                           prefix="invite", token_from="/account")
+    response = client.post(
+        "/admin/companies/invitations",
+        {"invite-email": "x@example.org"},
+        prefix="invite",
+        token_from="/account",
+    )
     assert response.status_code == 403
 
 
 def test_approving_a_non_pending_account_is_404(client):
     active = factories.stakeholder()
     client.sign_in(factories.coordinator())
-    response = client.post(f"/admin/registrations/{active.id}/approve",
-                           {f"approve-{active.id}-match": "0"}, prefix=f"approve-{active.id}",
-                           token_from="/account")
+    response = client.post(
+        f"/admin/registrations/{active.id}/approve",
+        {f"approve-{active.id}-match": "0"},
+        prefix=f"approve-{active.id}",
+        token_from="/account",
+    )
     assert response.status_code == 404
 
 

@@ -27,9 +27,12 @@ def test_remember_me_lasts_at_most_30_days(app):
     assert app.config["PERMANENT_SESSION_LIFETIME"].total_seconds() == 12 * 3600
 
 
-@pytest.mark.parametrize(("url", "status", "text"), [
-    ("/no-such-page", 404, b"Page not found"),
-])
+@pytest.mark.parametrize(
+    ("url", "status", "text"),
+    [
+        ("/no-such-page", 404, b"Page not found"),
+    ],
+)
 def test_friendly_error_pages(client, url, status, text):
     response = client.get(url)
     assert response.status_code == status
@@ -96,8 +99,15 @@ def test_signed_out_post_keeps_the_typed_text(client):
     client.sign_in(person)
     token = client.csrf_token("/account")
     client.sign_out()
-    response = client.post("/account", {"display_name": "Text I typed carefully",
-                                        "csrf_token": token, "timezone": "UTC", "locale": "en"})
+    response = client.post(
+        "/account",
+        {
+            "display_name": "Text I typed carefully",
+            "csrf_token": token,
+            "timezone": "UTC",
+            "locale": "en",
+        },
+    )
     assert response.status_code == 401
     assert b"Text I typed carefully" in response.data
     assert b"Please sign in again" in response.data

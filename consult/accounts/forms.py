@@ -56,25 +56,40 @@ class NewPasswordMixin:
 
 
 class RegistrationForm(NewPasswordMixin, BaseForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)],
-                       filters=[strip_filter], render_kw={"autocomplete": "email"})
+    email = EmailField(
+        _l("Email"),
+        validators=[DataRequired(), Email(), Length(max=254)],
+        filters=[strip_filter],
+        render_kw={"autocomplete": "email"},
+    )
     display_name = StringField(
         _l("Your name as others will see it"),
-        validators=[DataRequired(), Length(max=120)], filters=[strip_filter],
+        validators=[DataRequired(), Length(max=120)],
+        filters=[strip_filter],
         description=_l("Shown only on comments you choose to sign with your name."),
     )
-    org_name = StringField(_l("Organisation name"), validators=[DataRequired(), Length(max=200)],
-                           filters=[strip_filter])
-    org_kind = SelectField(_l("Kind of organisation"), choices=_kind_choices(STAKEHOLDER_KINDS),
-                           validators=[DataRequired()])
+    org_name = StringField(
+        _l("Organisation name"),
+        validators=[DataRequired(), Length(max=200)],
+        filters=[strip_filter],
+    )
+    org_kind = SelectField(
+        _l("Kind of organisation"),
+        choices=_kind_choices(STAKEHOLDER_KINDS),
+        validators=[DataRequired()],
+    )
     org_country = SelectField(_l("Country of the organisation"), validators=[DataRequired()])
-    org_website = URLField(_l("Organisation website (optional)"),
-                           validators=[Optional(), URL(require_tld=True), Length(max=300)],
-                           filters=[strip_filter])
+    org_website = URLField(
+        _l("Organisation website (optional)"),
+        validators=[Optional(), URL(require_tld=True), Length(max=300)],
+        filters=[strip_filter],
+    )
     timezone = SelectField(_l("Your time zone"), default="UTC")
     understood = BooleanField(
-        _l("I understand that coordinators will see my name, email and organisation to "
-           "approve my registration, and that nothing else is shown without my choice."),
+        _l(
+            "I understand that coordinators will see my name, email and organisation to "
+            "approve my registration, and that nothing else is shown without my choice."
+        ),
         validators=[DataRequired(_l("Please confirm that you have read this."))],
     )
 
@@ -85,16 +100,27 @@ class RegistrationForm(NewPasswordMixin, BaseForm):
 
 
 class SignInForm(BaseForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)],
-                       filters=[strip_filter], render_kw={"autocomplete": "username"})
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_BYTES)],
-                             render_kw={"autocomplete": "current-password"})
+    email = EmailField(
+        _l("Email"),
+        validators=[DataRequired(), Length(max=254)],
+        filters=[strip_filter],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=MAX_BYTES)],
+        render_kw={"autocomplete": "current-password"},
+    )
     remember = BooleanField(_l("Keep me signed in on this device for 30 days"))
 
 
 class EmailOnlyForm(BaseForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)],
-                       filters=[strip_filter], render_kw={"autocomplete": "email"})
+    email = EmailField(
+        _l("Email"),
+        validators=[DataRequired(), Email(), Length(max=254)],
+        filters=[strip_filter],
+        render_kw={"autocomplete": "email"},
+    )
 
 
 class ResetPasswordForm(NewPasswordMixin, BaseForm):
@@ -102,20 +128,32 @@ class ResetPasswordForm(NewPasswordMixin, BaseForm):
 
 
 class ChangePasswordForm(NewPasswordMixin, BaseForm):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired()],
-                                     render_kw={"autocomplete": "current-password"})
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired()],
+        render_kw={"autocomplete": "current-password"},
+    )
 
 
 class ChangeEmailForm(BaseForm):
-    new_email = EmailField(_l("New email"), validators=[DataRequired(), Email(), Length(max=254)],
-                           filters=[strip_filter])
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired()],
-                                     render_kw={"autocomplete": "current-password"})
+    new_email = EmailField(
+        _l("New email"),
+        validators=[DataRequired(), Email(), Length(max=254)],
+        filters=[strip_filter],
+    )
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired()],
+        render_kw={"autocomplete": "current-password"},
+    )
 
 
 class PreferencesForm(BaseForm):
-    display_name = StringField(_l("Your name as others will see it"),
-                               validators=[DataRequired(), Length(max=120)], filters=[strip_filter])
+    display_name = StringField(
+        _l("Your name as others will see it"),
+        validators=[DataRequired(), Length(max=120)],
+        filters=[strip_filter],
+    )
     timezone = SelectField(_l("Time zone"))
     locale = SelectField(_l("Language"))
 
@@ -126,8 +164,9 @@ class PreferencesForm(BaseForm):
 
 
 class AcceptInvitationForm(NewPasswordMixin, BaseForm):
-    display_name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)],
-                               filters=[strip_filter])
+    display_name = StringField(
+        _l("Your name"), validators=[DataRequired(), Length(max=120)], filters=[strip_filter]
+    )
     timezone = SelectField(_l("Your time zone"), default="UTC")
 
     def __init__(self, *args, **kwargs):
@@ -139,8 +178,10 @@ class AcceptInvitationForm(NewPasswordMixin, BaseForm):
 
 
 class ApprovalForm(BaseForm):
-    kind = SelectField(_l("Stakeholder category (the organisation's kind)"),
-                       choices=_kind_choices(STAKEHOLDER_KINDS))
+    kind = SelectField(
+        _l("Stakeholder category (the organisation's kind)"),
+        choices=_kind_choices(STAKEHOLDER_KINDS),
+    )
     match = SelectField(_l("Organisation"), coerce=int)
 
     def __init__(self, *args, organisations=(), **kwargs):
@@ -152,17 +193,23 @@ class ApprovalForm(BaseForm):
 
 
 class RejectionForm(BaseForm):
-    reason = TextAreaField(_l("Reason (sent to the person)"),
-                           validators=[DataRequired(), Length(max=2000)], filters=[strip_filter])
+    reason = TextAreaField(
+        _l("Reason (sent to the person)"),
+        validators=[DataRequired(), Length(max=2000)],
+        filters=[strip_filter],
+    )
 
 
 class CompanyForm(BaseForm):
-    name = StringField(_l("Company name"), validators=[DataRequired(), Length(max=200)],
-                       filters=[strip_filter])
+    name = StringField(
+        _l("Company name"), validators=[DataRequired(), Length(max=200)], filters=[strip_filter]
+    )
     country = SelectField(_l("Country (optional)"), validators=[Optional()])
-    website = URLField(_l("Website (optional)"),
-                       validators=[Optional(), URL(require_tld=True), Length(max=300)],
-                       filters=[strip_filter])
+    website = URLField(
+        _l("Website (optional)"),
+        validators=[Optional(), URL(require_tld=True), Length(max=300)],
+        filters=[strip_filter],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -170,14 +217,18 @@ class CompanyForm(BaseForm):
 
 
 class InvitationForm(BaseForm):
-    email = EmailField(_l("Representative's email"),
-                       validators=[DataRequired(), Email(), Length(max=254)], filters=[strip_filter])
+    email = EmailField(
+        _l("Representative's email"),
+        validators=[DataRequired(), Email(), Length(max=254)],
+        filters=[strip_filter],
+    )
     company = SelectField(_l("Company"), coerce=int)
-    role_title = StringField(_l("Role title (shown with their answers)"),
-                             validators=[DataRequired(), Length(max=120)], filters=[strip_filter])
+    role_title = StringField(
+        _l("Role title (shown with their answers)"),
+        validators=[DataRequired(), Length(max=120)],
+        filters=[strip_filter],
+    )
 
     def __init__(self, *args, companies=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.company.choices = choices((c.id, c.name) for c in companies)
-
-

@@ -39,27 +39,52 @@ def find_user_by_email(email: str) -> User | None:
 # --- registration -------------------------------------------------------------------
 
 
-def register_stakeholder(*, email, display_name, password, org_name, org_kind, org_country,
-                         org_website=None, timezone="UTC", locale="en", now=None):
+def register_stakeholder(
+    *,
+    email,
+    display_name,
+    password,
+    org_name,
+    org_kind,
+    org_country,
+    org_website=None,
+    timezone="UTC",
+    locale="en",
+    now=None,
+):
     """Register a stakeholder with the organisation they claim; returns None if the email
     is taken (the caller answers the same way in both cases, and the owner is told)."""
     email = normalise_email(email)
     existing = find_user_by_email(email)
     password_hash = hash_password(password)  # hashed either way: the same work, the same time
     if existing is not None:
-        send_email(existing.email, "already_registered", locale=existing.locale, user=existing,
-                   signin_url=external_url("accounts.signin"),
-                   reset_url=external_url("accounts.forgot_password"))
+        send_email(
+            existing.email,
+            "already_registered",
+            locale=existing.locale,
+            user=existing,
+            signin_url=external_url("accounts.signin"),
+            reset_url=external_url("accounts.forgot_password"),
+        )
         return None
     organisation = Organisation(
-        name=org_name.strip(), kind=OrganisationKind(org_kind), country=org_country,
-        website=(org_website or "").strip() or None, status=OrganisationStatus.PENDING,
+        name=org_name.strip(),
+        kind=OrganisationKind(org_kind),
+        country=org_country,
+        website=(org_website or "").strip() or None,
+        status=OrganisationStatus.PENDING,
         created_at=now or utcnow(),
     )
     user = User(
-        email=email, display_name=display_name.strip(), password_hash=password_hash,
-        role=Role.STAKEHOLDER, status=UserStatus.UNCONFIRMED, organisation=organisation,
-        timezone=timezone, locale=locale, created_at=now or utcnow(),
+        email=email,
+        display_name=display_name.strip(),
+        password_hash=password_hash,
+        role=Role.STAKEHOLDER,
+        status=UserStatus.UNCONFIRMED,
+        organisation=organisation,
+        timezone=timezone,
+        locale=locale,
+        created_at=now or utcnow(),
     )
     db.session.add_all([organisation, user])
     db.session.flush()
@@ -75,8 +100,13 @@ def send_confirmation(user: User):
         tokens.Purpose.CONFIRM_EMAIL,
         {"u": user.id, "f": tokens.fingerprint(user.email, user.status)},
     )
-    send_email(user.email, "confirm_email", locale=user.locale, user=user,
-               url=external_url("accounts.confirm_email", token=token))
+    send_email(
+        user.email,
+        "confirm_email",
+        locale=user.locale,
+        user=user,
+        url=external_url("accounts.confirm_email", token=token),
+    )
 
 
 def resend_confirmation(email: str):
@@ -124,8 +154,9 @@ def _require_pending(user: User):
         raise DomainError(_l("This registration is not waiting for a decision."))
 
 
-def approve_registration(user: User, *, coordinator: User, kind, match: Organisation | None = None,
-                         now=None):
+def approve_registration(
+    user: User, *, coordinator: User, kind, match: Organisation | None = None, now=None
+):
     """Approve a pending stakeholder: confirm their claimed organisation under ``kind``,
     or match them to an existing confirmed organisation."""
     _require_pending(user)
@@ -149,10 +180,21 @@ def approve_registration(user: User, *, coordinator: User, kind, match: Organisa
     user.status = UserStatus.ACTIVE
     user.decided_at = now
     db.session.flush()
-    record(coordinator, "registration.approved", user, now=now, decision=decision,
-           organisation_id=user.organisation_id)
-    send_email(user.email, "registration_approved", locale=user.locale, user=user,
-               signin_url=external_url("accounts.signin"))
+    record(
+        coordinator,
+        "registration.approved",
+        user,
+        now=now,
+        decision=decision,
+        organisation_id=user.organisation_id,
+    )
+    send_email(
+        user.email,
+        "registration_approved",
+        locale=user.locale,
+        user=user,
+        signin_url=external_url("accounts.signin"),
+    )
 
 
 def reject_registration(user: User, *, coordinator: User, reason: str, now=None):
@@ -218,8 +260,13 @@ def request_password_reset(email: str):
         tokens.Purpose.RESET_PASSWORD,
         {"u": user.id, "f": tokens.fingerprint(user.password_hash, user.email)},
     )
-    send_email(user.email, "reset_password", locale=user.locale, user=user,
-               url=external_url("accounts.reset_password", token=token))
+    send_email(
+        user.email,
+        "reset_password",
+        locale=user.locale,
+        user=user,
+        url=external_url("accounts.reset_password", token=token),
+    )
 
 
 def user_for_reset(token: str) -> User:
@@ -248,8 +295,13 @@ def request_email_change(user: User, new_email: str):
         tokens.Purpose.CHANGE_EMAIL,
         {"u": user.id, "e": new_email, "f": tokens.fingerprint(user.email)},
     )
-    send_email(new_email, "change_email", locale=user.locale, user=user,
-               url=external_url("accounts.confirm_email_change", token=token))
+    send_email(
+        new_email,
+        "change_email",
+        locale=user.locale,
+        user=user,
+        url=external_url("accounts.confirm_email_change", token=token),
+    )
 
 
 def user_for_email_change(token: str) -> tuple[User, str]:
@@ -288,9 +340,13 @@ def create_coordinator(email: str, password: str, *, privacy_officer=False, name
     if find_user_by_email(email) is not None:
         raise DomainError(_l("An account with this email already exists."))
     user = User(
-        email=email, display_name=name or email.split("@")[0], role=Role.COORDINATOR,
-        is_privacy_officer=privacy_officer, status=UserStatus.ACTIVE,
-        password_hash=hash_password(password), email_confirmed_at=now or utcnow(),
+        email=email,
+        display_name=name or email.split("@")[0],
+        role=Role.COORDINATOR,
+        is_privacy_officer=privacy_officer,
+        status=UserStatus.ACTIVE,
+        password_hash=hash_password(password),
+        email_confirmed_at=now or utcnow(),
         decided_at=now or utcnow(),
     )
     db.session.add(user)
@@ -299,8 +355,9 @@ def create_coordinator(email: str, password: str, *, privacy_officer=False, name
     return user
 
 
-def create_company(*, name: str, country: str | None, website: str | None, coordinator: User,
-                   now=None) -> Organisation:
+def create_company(
+    *, name: str, country: str | None, website: str | None, coordinator: User, now=None
+) -> Organisation:
     name = name.strip()
     clash = db.session.scalar(
         sa.select(Organisation).where(
@@ -311,8 +368,11 @@ def create_company(*, name: str, country: str | None, website: str | None, coord
     if clash is not None:
         raise DomainError(_l("A company with this name already exists."))
     company = Organisation(
-        name=name, kind=OrganisationKind.COMPANY, country=country or None,
-        website=(website or "").strip() or None, status=OrganisationStatus.CONFIRMED,
+        name=name,
+        kind=OrganisationKind.COMPANY,
+        country=country or None,
+        website=(website or "").strip() or None,
+        status=OrganisationStatus.CONFIRMED,
         confirmed_at=now or utcnow(),
     )
     db.session.add(company)
@@ -321,23 +381,34 @@ def create_company(*, name: str, country: str | None, website: str | None, coord
     return company
 
 
-def invite_representative(*, email: str, company: Organisation, role_title: str,
-                          coordinator: User, now=None) -> Invitation:
+def invite_representative(
+    *, email: str, company: Organisation, role_title: str, coordinator: User, now=None
+) -> Invitation:
     """Invite a company representative; the link binds them to ``company``."""
     if not company.is_company or company.status != OrganisationStatus.CONFIRMED:
         raise DomainError(_l("Representatives can only be invited for a member company."))
     email = normalise_email(email)
     if find_user_by_email(email) is not None:
         raise DomainError(_l("An account with this email already exists."))
-    invitation = Invitation(email=email, organisation=company, role_title=role_title.strip(),
-                            invited_by=coordinator, created_at=now or utcnow())
+    invitation = Invitation(
+        email=email,
+        organisation=company,
+        role_title=role_title.strip(),
+        invited_by=coordinator,
+        created_at=now or utcnow(),
+    )
     db.session.add(invitation)
     db.session.flush()
     record(coordinator, "invitation.sent", invitation, now=now, organisation_id=company.id)
-    token = tokens.make_token(tokens.Purpose.INVITATION,
-                              {"i": invitation.id, "f": tokens.fingerprint(invitation.email)})
-    send_email(email, "invitation", invitation=invitation,
-               url=external_url("accounts.accept_invitation", token=token))
+    token = tokens.make_token(
+        tokens.Purpose.INVITATION, {"i": invitation.id, "f": tokens.fingerprint(invitation.email)}
+    )
+    send_email(
+        email,
+        "invitation",
+        invitation=invitation,
+        url=external_url("accounts.accept_invitation", token=token),
+    )
     return invitation
 
 
@@ -354,24 +425,32 @@ def invitation_for(token: str) -> Invitation:
     return invitation
 
 
-def accept_invitation(token: str, *, display_name: str, password: str, timezone="UTC",
-                      now: datetime | None = None) -> User:
+def accept_invitation(
+    token: str, *, display_name: str, password: str, timezone="UTC", now: datetime | None = None
+) -> User:
     invitation = invitation_for(token)
     if find_user_by_email(invitation.email) is not None:
         raise tokens.LinkInvalid
     now = now or utcnow()
     user = User(
-        email=invitation.email, display_name=display_name.strip(), role=Role.COMPANY_REP,
-        role_title=invitation.role_title, organisation=invitation.organisation,
-        status=UserStatus.ACTIVE, password_hash=hash_password(password),
-        email_confirmed_at=now, decided_at=now, timezone=timezone,
+        email=invitation.email,
+        display_name=display_name.strip(),
+        role=Role.COMPANY_REP,
+        role_title=invitation.role_title,
+        organisation=invitation.organisation,
+        status=UserStatus.ACTIVE,
+        password_hash=hash_password(password),
+        email_confirmed_at=now,
+        decided_at=now,
+        timezone=timezone,
     )
     db.session.add(user)
     db.session.flush()
     invitation.accepted_at = now
     invitation.user_id = user.id
-    record(user, "invitation.accepted", invitation, now=now,
-           organisation_id=invitation.organisation_id)
+    record(
+        user, "invitation.accepted", invitation, now=now, organisation_id=invitation.organisation_id
+    )
     db.session.flush()
     return user
 
@@ -389,9 +468,11 @@ def suspend_user(user: User, *, coordinator: User, now=None):
 def privacy_officers():
     """Active privacy officers; their names and affiliations are published."""
     return db.session.scalars(
-        sa.select(User).where(
+        sa.select(User)
+        .where(
             User.role == Role.COORDINATOR,
             User.is_privacy_officer.is_(True),
             User.status == UserStatus.ACTIVE,
-        ).order_by(User.display_name)
+        )
+        .order_by(User.display_name)
     ).all()

@@ -15,7 +15,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 class Purpose(StrEnum):
     CONFIRM_EMAIL = "confirm-email"
     CHANGE_EMAIL = "change-email"
-    RESET_PASSWORD = "reset-password"
+    RESET_PASSWORD = "reset-password"  # noqa: S105 - a purpose name, not a password
     INVITATION = "invitation"
 
 

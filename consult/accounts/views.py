@@ -60,10 +60,14 @@ def register():
         if not throttle.hit("EMAIL_ACTION_LIMIT_PER_ADDRESS", "email-action", request.remote_addr):
             return _rate_limited(form, "accounts/register.html")
         services.register_stakeholder(
-            email=form.email.data, display_name=form.display_name.data,
-            password=form.password.data, org_name=form.org_name.data,
-            org_kind=form.org_kind.data, org_country=form.org_country.data,
-            org_website=form.org_website.data, timezone=form.timezone.data,
+            email=form.email.data,
+            display_name=form.display_name.data,
+            password=form.password.data,
+            org_name=form.org_name.data,
+            org_kind=form.org_kind.data,
+            org_country=form.org_country.data,
+            org_website=form.org_website.data,
+            timezone=form.timezone.data,
         )
         db.session.commit()
         # The same answer whether or not the email was already registered.
@@ -128,8 +132,12 @@ def signin():
         refusal = services.sign_in_refusal(user)
         if refusal:
             db.session.commit()
-            return render_template("accounts/signin.html", form=form, refusal=refusal,
-                                   offer_resend=user.status == UserStatus.UNCONFIRMED), 403
+            return render_template(
+                "accounts/signin.html",
+                form=form,
+                refusal=refusal,
+                offer_resend=user.status == UserStatus.UNCONFIRMED,
+            ), 403
         session.clear()
         login_user(user, remember=form.remember.data)
         mark_signed_in()
@@ -189,8 +197,12 @@ def reset_password(token):
 def profile():
     form = forms.PreferencesForm(obj=current_user, languages=current_app.config["LANGUAGES"])
     if form.validate_on_submit():
-        services.update_preferences(current_user, timezone=form.timezone.data,
-                                    locale=form.locale.data, display_name=form.display_name.data)
+        services.update_preferences(
+            current_user,
+            timezone=form.timezone.data,
+            locale=form.locale.data,
+            display_name=form.display_name.data,
+        )
         db.session.commit()
         flash(_("Your preferences are saved."), "success")
         return redirect(url_for("accounts.profile"))
@@ -259,14 +271,24 @@ def accept_invitation(token):
         return _link_error(exc)
     form = forms.AcceptInvitationForm()
     if form.validate_on_submit():
-        user = services.accept_invitation(token, display_name=form.display_name.data,
-                                          password=form.password.data, timezone=form.timezone.data)
+        user = services.accept_invitation(
+            token,
+            display_name=form.display_name.data,
+            password=form.password.data,
+            timezone=form.timezone.data,
+        )
         db.session.commit()
         session.clear()
         login_user(user)
         mark_signed_in()
-        flash(_("Welcome. You are signed in as a representative of %(company)s.",
-                company=invitation.organisation.name), "success")
+        flash(
+            _(
+                "Welcome. You are signed in as a representative of %(company)s.",
+                company=invitation.organisation.name,
+            ),
+            "success",
+        )
         return redirect(url_for("main.home"))
-    return render_template("accounts/accept_invitation.html", form=form,
-                           invitation=invitation), _status(form)
+    return render_template(
+        "accounts/accept_invitation.html", form=form, invitation=invitation
+    ), _status(form)

@@ -56,8 +56,9 @@ def approve(user_id):
         return _registrations_page(status=422)
     match = db.session.get(Organisation, form.match.data) if form.match.data else None
     try:
-        services.approve_registration(user, coordinator=current_user, kind=form.kind.data,
-                                      match=match)
+        services.approve_registration(
+            user, coordinator=current_user, kind=form.kind.data, match=match
+        )
     except DomainError as exc:
         flash(exc.message, "error")
         return _registrations_page(status=422)
@@ -82,7 +83,8 @@ def reject(user_id):
 
 def _invitation_form():
     return forms.InvitationForm(
-        prefix="invite", companies=services.confirmed_organisations(kinds=[OrganisationKind.COMPANY])
+        prefix="invite",
+        companies=services.confirmed_organisations(kinds=[OrganisationKind.COMPANY]),
     )
 
 
@@ -111,8 +113,12 @@ def companies():
     form = forms.CompanyForm(prefix="company")
     if form.validate_on_submit():
         try:
-            services.create_company(name=form.name.data, country=form.country.data or None,
-                                    website=form.website.data, coordinator=current_user)
+            services.create_company(
+                name=form.name.data,
+                country=form.country.data or None,
+                website=form.website.data,
+                coordinator=current_user,
+            )
         except DomainError as exc:
             form.name.errors = [exc.message]
         else:
@@ -129,9 +135,12 @@ def invite():
     if form.validate_on_submit():
         company = db.get_or_404(Organisation, form.company.data)
         try:
-            services.invite_representative(email=form.email.data, company=company,
-                                           role_title=form.role_title.data,
-                                           coordinator=current_user)
+            services.invite_representative(
+                email=form.email.data,
+                company=company,
+                role_title=form.role_title.data,
+                coordinator=current_user,
+            )
         except DomainError as exc:
             form.email.errors = [exc.message]
         else:

@@ -16,9 +16,11 @@ def _check_details(details: dict) -> dict:
     for key, value in details.items():
         if isinstance(value, _ALLOWED_DETAIL_TYPES):
             continue
-        if isinstance(value, str) and len(value) <= 40 and value.replace("_", "").replace(
-            "-", ""
-        ).replace(".", "").isalnum():
+        if (
+            isinstance(value, str)
+            and len(value) <= 40
+            and value.replace("_", "").replace("-", "").replace(".", "").isalnum()
+        ):
             continue  # a code such as "match" or "2026-03-03"
         raise ValueError(f"audit detail {key!r} must be an id or a code, not text")
     return details
@@ -55,4 +57,6 @@ def audit_query(*, action=None, actor_id=None, target_type=None, since=None, unt
 
 
 def known_actions() -> list[str]:
-    return list(db.session.scalars(sa.select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
+    return list(
+        db.session.scalars(sa.select(AuditEntry.action).distinct().order_by(AuditEntry.action))
+    )

@@ -39,7 +39,8 @@ def index():
         target_type=form.target_type.data if valid else None,
         since=datetime.combine(form.since.data, time(), UTC) if valid and form.since.data else None,
         until=(datetime.combine(form.until.data, time(), UTC) + timedelta(days=1))
-        if valid and form.until.data else None,
+        if valid and form.until.data
+        else None,
     )
     page = db.paginate(query, per_page=50, error_out=False)
     filters = {k: v for k, v in request.args.items() if k != "page"}

@@ -64,7 +64,7 @@ def bands(words: list[str]) -> list[str]:
     signature.update_batch([s.encode() for s in shingles(words)])
     values = signature.hashvalues
     return [
-        f"{i:02d}:{hashlib.sha1(values[i * ROWS:(i + 1) * ROWS].tobytes()).hexdigest()[:32]}"  # noqa: S324 - a bucket key, not security
+        f"{i:02d}:{hashlib.sha1(values[i * ROWS : (i + 1) * ROWS].tobytes()).hexdigest()[:32]}"  # noqa: S324 - a bucket key, not security
         for i in range(BANDS)
     ]
 
@@ -100,8 +100,9 @@ def find_group(comment: Comment, words: list[str], digest: str) -> Campaign | No
     if len(words) >= NEAR_DUPLICATE_MIN_WORDS:
         banded = sa.select(CampaignBand.campaign_id).where(CampaignBand.band.in_(bands(words)))
         candidates = candidates.union(
-            sa.select(Campaign.id).where(Campaign.consultation_id == comment.consultation_id,
-                                         Campaign.id.in_(banded))
+            sa.select(Campaign.id).where(
+                Campaign.consultation_id == comment.consultation_id, Campaign.id.in_(banded)
+            )
         )
     groups = db.session.scalars(
         sa.select(Campaign).where(Campaign.id.in_(candidates)).order_by(Campaign.created_at)
@@ -124,8 +125,12 @@ def match_comment(comment: Comment, *, now: datetime | None = None) -> Campaign 
     if comment.campaign_id is not None:
         return comment.campaign
     if group is None:
-        group = Campaign(consultation_id=comment.consultation_id, representative=comment,
-                         text_hash=digest, created_at=now)
+        group = Campaign(
+            consultation_id=comment.consultation_id,
+            representative=comment,
+            text_hash=digest,
+            created_at=now,
+        )
         db.session.add(group)
         db.session.flush()
         if len(words) >= NEAR_DUPLICATE_MIN_WORDS:
@@ -172,7 +177,8 @@ def rebuild(consultation_id: int) -> int:
     Groups get new references; returns the number of campaigns formed.
     """
     comments = db.session.scalars(
-        sa.select(Comment).where(Comment.consultation_id == consultation_id)
+        sa.select(Comment)
+        .where(Comment.consultation_id == consultation_id)
         .order_by(Comment.created_at, Comment.id)
     ).all()
     for comment in comments:
@@ -186,7 +192,7 @@ def rebuild(consultation_id: int) -> int:
     for comment in comments:
         match_comment(comment, now=comment.created_at)
     return db.session.scalar(
-        sa.select(sa.func.count()).select_from(Campaign).where(
-            Campaign.consultation_id == consultation_id, Campaign.formed_at.is_not(None)
-        )
+        sa.select(sa.func.count())
+        .select_from(Campaign)
+        .where(Campaign.consultation_id == consultation_id, Campaign.formed_at.is_not(None))
     )

@@ -5,13 +5,13 @@ from zoneinfo import ZoneInfo
 from flask_babel import format_date
 
 from consult.comments.models import Comment
+from consult.comments.services import can_take_part
 from consult.comments.visibility import (
     can_read_body,
     shown_author,
     shown_reply_author,
     shows_exact_time,
 )
-from consult.comments.services import can_take_part
 from consult.consultations.diffing import word_diff
 from consult.i18n import format_instant
 

@@ -42,8 +42,9 @@ def visibility_for(audience: str, display: str) -> Visibility:
 
 
 def audience_for(visibility: Visibility) -> str:
-    return {Visibility.CONFIDENTIAL: "coordinators",
-            Visibility.RESTRICTED: "companies"}.get(visibility, "everyone")
+    return {Visibility.CONFIDENTIAL: "coordinators", Visibility.RESTRICTED: "companies"}.get(
+        visibility, "everyone"
+    )
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -56,8 +57,11 @@ def new_submission_key() -> str:
 
 
 class CommentForm(BaseForm):
-    kind = RadioField(_l("Kind"), choices=choices((k.value, k.label) for k in CommentKind),
-                      default=CommentKind.COMMENT.value)
+    kind = RadioField(
+        _l("Kind"),
+        choices=choices((k.value, k.label) for k in CommentKind),
+        default=CommentKind.COMMENT.value,
+    )
     body = TextAreaField(
         _l("Your comment"),
         validators=[InputRequired(_l("Write your comment.")), Length(max=MAX_BODY)],
@@ -67,24 +71,34 @@ class CommentForm(BaseForm):
     proposed_text = TextAreaField(
         _l("Proposed text (for an amendment)"),
         validators=[Optional(), Length(max=MAX_BODY)],
-        description=_l("The wording you propose instead of the paragraph's; shown as a "
-                       "comparison with the current text."),
+        description=_l(
+            "The wording you propose instead of the paragraph's; shown as a "
+            "comparison with the current text."
+        ),
         render_kw={"rows": 6},
     )
-    audience = RadioField(_l("Who may read it"), choices=choices(AUDIENCE_CHOICES),
-                          default="everyone")
-    display = RadioField(_l("How you are shown"), choices=choices(DISPLAY_CHOICES),
-                         default=AuthorDisplay.NAME.value)
+    audience = RadioField(
+        _l("Who may read it"), choices=choices(AUDIENCE_CHOICES), default="everyone"
+    )
+    display = RadioField(
+        _l("How you are shown"), choices=choices(DISPLAY_CHOICES), default=AuthorDisplay.NAME.value
+    )
     addressed_to = RadioField(
         _l("Addressed to"),
-        choices=choices([("companies", _l("Responding companies (choose below)")),
-                         ("coordinators", _l("The coordinators (a question about the process)"))]),
+        choices=choices(
+            [
+                ("companies", _l("Responding companies (choose below)")),
+                ("coordinators", _l("The coordinators (a question about the process)")),
+            ]
+        ),
         default="companies",
     )
     companies = MultiCheckboxField(_l("Companies asked to answer"), coerce=int)
     understood = BooleanField(
-        _l("I understand who will read this and how I will be shown, and that details in "
-           "the text itself can identify me.")
+        _l(
+            "I understand who will read this and how I will be shown, and that details in "
+            "the text itself can identify me."
+        )
     )
     submission_key = HiddenField()
     preview = SubmitField(_l("Preview"))
@@ -106,12 +120,16 @@ class CommentForm(BaseForm):
 
 class EditCommentForm(BaseForm):
     default_prefix = "edit"
-    body = TextAreaField(_l("Your comment"),
-                         validators=[InputRequired(_l("Write your comment.")),
-                                     Length(max=MAX_BODY)], render_kw={"rows": 10})
-    proposed_text = TextAreaField(_l("Proposed text (for an amendment)"),
-                                  validators=[Optional(), Length(max=MAX_BODY)],
-                                  render_kw={"rows": 6})
+    body = TextAreaField(
+        _l("Your comment"),
+        validators=[InputRequired(_l("Write your comment.")), Length(max=MAX_BODY)],
+        render_kw={"rows": 10},
+    )
+    proposed_text = TextAreaField(
+        _l("Proposed text (for an amendment)"),
+        validators=[Optional(), Length(max=MAX_BODY)],
+        render_kw={"rows": 6},
+    )
 
 
 class VisibilityForm(BaseForm):
@@ -141,20 +159,30 @@ class AddCompaniesForm(BaseForm):
 class WithdrawForm(BaseForm):
     default_prefix = "withdraw"
     remove_name = BooleanField(_l("Also remove my name and organisation"))
-    confirm = BooleanField(_l("I understand the text disappears from every page, feed and "
-                              "export, and cannot be restored"),
-                           validators=[DataRequired(_l("Please confirm."))])
+    confirm = BooleanField(
+        _l(
+            "I understand the text disappears from every page, feed and "
+            "export, and cannot be restored"
+        ),
+        validators=[DataRequired(_l("Please confirm."))],
+    )
 
 
 class ReplyForm(BaseForm):
     default_prefix = "reply"
-    body = TextAreaField(_l("Your reply"),
-                         validators=[InputRequired(_l("Write your reply.")), Length(max=MAX_BODY)],
-                         render_kw={"rows": 5})
+    body = TextAreaField(
+        _l("Your reply"),
+        validators=[InputRequired(_l("Write your reply.")), Length(max=MAX_BODY)],
+        render_kw={"rows": 5},
+    )
     identity = RadioField(
         _l("How you are shown"),
-        choices=choices([(ReplyIdentity.CATEGORY.value, _l("My category only")),
-                         (ReplyIdentity.NAMED.value, _l("My name and organisation"))]),
+        choices=choices(
+            [
+                (ReplyIdentity.CATEGORY.value, _l("My category only")),
+                (ReplyIdentity.NAMED.value, _l("My name and organisation")),
+            ]
+        ),
         default=ReplyIdentity.CATEGORY.value,
     )
     parent = HiddenField()
@@ -178,18 +206,26 @@ class CosigningSettingsForm(BaseForm):
 
 class InviteCosignerForm(BaseForm):
     default_prefix = "invite"
-    email = StringField(_l("Email of the person to invite"),
-                        validators=[DataRequired(), Email(), Length(max=254)],
-                        filters=[strip_filter])
+    email = StringField(
+        _l("Email of the person to invite"),
+        validators=[DataRequired(), Email(), Length(max=254)],
+        filters=[strip_filter],
+    )
 
 
 class ReasonForm(BaseForm):
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)],
-                           filters=[strip_filter], render_kw={"rows": 3})
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[DataRequired(), Length(max=2000)],
+        filters=[strip_filter],
+        render_kw={"rows": 3},
+    )
 
 
 class LateDecisionForm(ReasonForm):
     default_prefix = "late"
-    decision = RadioField(_l("Decision"),
-                          choices=choices([("accept", _l("Accept")), ("refuse", _l("Refuse"))]),
-                          validators=[InputRequired()])
+    decision = RadioField(
+        _l("Decision"),
+        choices=choices([("accept", _l("Accept")), ("refuse", _l("Refuse"))]),
+        validators=[InputRequired()],
+    )

@@ -91,8 +91,9 @@ class Comment(db.Model):
     __table_args__ = (sa.UniqueConstraint("author_id", "submission_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    reference: Mapped[str] = mapped_column(sa.String(12), unique=True,
-                                           default=new_comment_reference)
+    reference: Mapped[str] = mapped_column(
+        sa.String(12), unique=True, default=new_comment_reference
+    )
     consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultations.id"), index=True)
     version_id: Mapped[int] = mapped_column(sa.ForeignKey("document_versions.id"))
     # None for a comment on the whole draft.
@@ -144,8 +145,9 @@ class Comment(db.Model):
     organisation: Mapped[Organisation] = relationship(foreign_keys=[organisation_id])
     version: Mapped["DocumentVersion"] = relationship()
     paragraph: Mapped["Paragraph | None"] = relationship()
-    addressees: Mapped[list[Organisation]] = relationship(secondary=comment_addressees,
-                                                          order_by="Organisation.name")
+    addressees: Mapped[list[Organisation]] = relationship(
+        secondary=comment_addressees, order_by="Organisation.name"
+    )
     revisions: Mapped[list["CommentRevision"]] = relationship(
         back_populates="comment", order_by="CommentRevision.number"
     )
@@ -160,9 +162,7 @@ class Comment(db.Model):
     campaign: Mapped["Campaign | None"] = relationship(
         back_populates="members", foreign_keys=[campaign_id], post_update=True
     )
-    near_duplicate_of: Mapped["Campaign | None"] = relationship(
-        foreign_keys=[near_duplicate_of_id]
-    )
+    near_duplicate_of: Mapped["Campaign | None"] = relationship(foreign_keys=[near_duplicate_of_id])
 
     @property
     def is_withdrawn(self) -> bool:
@@ -208,8 +208,9 @@ class Reply(db.Model):
     __tablename__ = "replies"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    reference: Mapped[str] = mapped_column(sa.String(12), unique=True,
-                                           default=lambda: random_reference("R"))
+    reference: Mapped[str] = mapped_column(
+        sa.String(12), unique=True, default=lambda: random_reference("R")
+    )
     comment_id: Mapped[int] = mapped_column(sa.ForeignKey("comments.id"), index=True)
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("replies.id"))
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
@@ -293,8 +294,9 @@ class Campaign(db.Model):
     __tablename__ = "campaigns"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    reference: Mapped[str] = mapped_column(sa.String(12), unique=True,
-                                           default=lambda: random_reference("K"))
+    reference: Mapped[str] = mapped_column(
+        sa.String(12), unique=True, default=lambda: random_reference("K")
+    )
     consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultations.id"), index=True)
     representative_id: Mapped[int] = mapped_column(
         sa.ForeignKey("comments.id", use_alter=True, name="fk_campaigns_representative_id")

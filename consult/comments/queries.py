@@ -30,8 +30,11 @@ def _campaign_collapse(query):
     """Show each formed campaign once, at its earliest member still published."""
     earliest = (
         sa.select(Comment.campaign_id, sa.func.min(Comment.created_at).label("first_at"))
-        .where(Comment.withdrawn_at.is_(None), Comment.hidden_at.is_(None),
-               Comment.campaign_id.is_not(None))
+        .where(
+            Comment.withdrawn_at.is_(None),
+            Comment.hidden_at.is_(None),
+            Comment.campaign_id.is_not(None),
+        )
         .group_by(Comment.campaign_id)
         .subquery()
     )
@@ -51,8 +54,14 @@ class Page:
     next_after: str | None  # the reference to continue after, or None at the end
 
 
-def thread_page(viewer, *, consultation_id: int, stable_key: str | None,
-                whole_draft: bool = False, after: str | None = None) -> Page:
+def thread_page(
+    viewer,
+    *,
+    consultation_id: int,
+    stable_key: str | None,
+    whole_draft: bool = False,
+    after: str | None = None,
+) -> Page:
     """One page of the comments on a paragraph (every version) or on the whole draft."""
     query = visible_comments(viewer).where(Comment.consultation_id == consultation_id)
     if whole_draft:
@@ -74,9 +83,9 @@ def thread_page(viewer, *, consultation_id: int, stable_key: str | None,
 
 
 def comment_by_reference(reference: str) -> Comment | None:
-    return db.session.scalar(_with_thread_data(
-        sa.select(Comment).where(Comment.reference == reference)
-    ))
+    return db.session.scalar(
+        _with_thread_data(sa.select(Comment).where(Comment.reference == reference))
+    )
 
 
 def readable_counts_for_version(viewer, version) -> dict[int, int]:
@@ -84,8 +93,13 @@ def readable_counts_for_version(viewer, version) -> dict[int, int]:
     that ``viewer`` may read. One grouped query."""
     rows = db.session.execute(
         sa.select(Paragraph.id, sa.func.count(Comment.id))
-        .join(Comment, sa.and_(Comment.stable_key == Paragraph.stable_key,
-                               Comment.consultation_id == version.consultation_id))
+        .join(
+            Comment,
+            sa.and_(
+                Comment.stable_key == Paragraph.stable_key,
+                Comment.consultation_id == version.consultation_id,
+            ),
+        )
         .where(Paragraph.version_id == version.id, readable_comments_clause(viewer))
         .group_by(Paragraph.id)
     )
@@ -95,7 +109,8 @@ def readable_counts_for_version(viewer, version) -> dict[int, int]:
 def my_comments(user) -> list[Comment]:
     """Everything the person wrote, newest first, with what happened to it."""
     return db.session.scalars(
-        sa.select(Comment).where(Comment.author_id == user.id)
+        sa.select(Comment)
+        .where(Comment.author_id == user.id)
         .options(selectinload(Comment.addressees))
         .order_by(Comment.created_at.desc())
     ).all()
@@ -103,14 +118,16 @@ def my_comments(user) -> list[Comment]:
 
 def revisions_of(comment: Comment) -> list[CommentRevision]:
     return db.session.scalars(
-        sa.select(CommentRevision).where(CommentRevision.comment_id == comment.id)
+        sa.select(CommentRevision)
+        .where(CommentRevision.comment_id == comment.id)
         .order_by(CommentRevision.number)
     ).all()
 
 
 def replies_of(comment: Comment) -> list[Reply]:
     return db.session.scalars(
-        sa.select(Reply).where(Reply.comment_id == comment.id)
+        sa.select(Reply)
+        .where(Reply.comment_id == comment.id)
         .options(selectinload(Reply.author))
         .order_by(Reply.created_at, Reply.id)
     ).all()
@@ -120,6 +137,7 @@ def campaign_members(viewer, campaign: Campaign) -> list[Comment]:
     """The campaign's members the viewer may see, earliest first (the first one still
     published is the one shown)."""
     return db.session.scalars(
-        _with_thread_data(visible_comments(viewer).where(Comment.campaign_id == campaign.id))
-        .order_by(Comment.created_at, Comment.id)
+        _with_thread_data(
+            visible_comments(viewer).where(Comment.campaign_id == campaign.id)
+        ).order_by(Comment.created_at, Comment.id)
     ).all()

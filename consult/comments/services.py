@@ -90,17 +90,23 @@ def check_draft(draft: Draft, consultation: Consultation) -> dict[str, str]:
     if not draft.body.strip():
         problems["body"] = _l("Write your comment.")
     elif len(draft.body) > MAX_BODY:
-        problems["body"] = _l("Keep the text under %(n)s characters (it has %(m)s).",
-                              n=f"{MAX_BODY:,}", m=f"{len(draft.body):,}")
+        problems["body"] = _l(
+            "Keep the text under %(n)s characters (it has %(m)s).",
+            n=f"{MAX_BODY:,}",
+            m=f"{len(draft.body):,}",
+        )
     if draft.kind == CommentKind.AMENDMENT:
         if not (draft.proposed_text or "").strip():
             problems["proposed_text"] = _l("An amendment needs the text you propose.")
         elif len(draft.proposed_text) > MAX_BODY:
-            problems["proposed_text"] = _l("Keep the proposed text under %(n)s characters.",
-                                           n=f"{MAX_BODY:,}")
+            problems["proposed_text"] = _l(
+                "Keep the proposed text under %(n)s characters.", n=f"{MAX_BODY:,}"
+            )
     if draft.display == AuthorDisplay.NAME and draft.visibility != Visibility.PUBLIC:
-        problems["display"] = _l("Only comments everyone can read show your name. "
-                                 "Choose how your category is shown instead.")
+        problems["display"] = _l(
+            "Only comments everyone can read show your name. "
+            "Choose how your category is shown instead."
+        )
     if draft.visibility == Visibility.PUBLIC and draft.display != AuthorDisplay.NAME:
         problems["display"] = _l("A public comment shows your name and organisation.")
     responding = {c.id for c in consultation.companies}
@@ -120,8 +126,9 @@ def _addressees(draft: Draft, consultation: Consultation) -> list[Organisation]:
 def find_submission(author: User, submission_key: str) -> Comment | None:
     """The comment an earlier submission of the same form created, if any."""
     return db.session.scalar(
-        sa.select(Comment).where(Comment.author_id == author.id,
-                                 Comment.submission_key == submission_key)
+        sa.select(Comment).where(
+            Comment.author_id == author.id, Comment.submission_key == submission_key
+        )
     )
 
 
@@ -164,24 +171,40 @@ def post_comment(
     public = draft.visibility == Visibility.PUBLIC
     html = str(render_markdown(draft.body))
     comment = Comment(
-        consultation_id=consultation.id, version_id=version.id,
+        consultation_id=consultation.id,
+        version_id=version.id,
         paragraph_id=paragraph.id if paragraph else None,
         stable_key=paragraph.stable_key if paragraph else None,
         paragraph_number=paragraph.number if paragraph else None,
-        author_id=author.id, organisation_id=organisation.id, category=organisation.kind,
-        author_country=organisation.country, author_region=region_of(organisation.country),
+        author_id=author.id,
+        organisation_id=organisation.id,
+        category=organisation.kind,
+        author_country=organisation.country,
+        author_region=region_of(organisation.country),
         author_name=author.display_name if public else None,
         organisation_name=organisation.name if public else None,
-        kind=draft.kind, visibility=draft.visibility, display=draft.display,
+        kind=draft.kind,
+        visibility=draft.visibility,
+        display=draft.display,
         to_coordinators=draft.to_coordinators and draft.visibility != Visibility.CONFIDENTIAL,
-        body=draft.body, body_html=html,
+        body=draft.body,
+        body_html=html,
         proposed_text=draft.proposed_text if draft.kind == CommentKind.AMENDMENT else None,
-        submission_key=submission_key, created_at=now, exposed_since=now, late_status=late,
+        submission_key=submission_key,
+        created_at=now,
+        exposed_since=now,
+        late_status=late,
         addressees=_addressees(draft, consultation),
     )
-    comment.revisions.append(CommentRevision(number=1, body=comment.body, body_html=html,
-                                             proposed_text=comment.proposed_text,
-                                             created_at=now))
+    comment.revisions.append(
+        CommentRevision(
+            number=1,
+            body=comment.body,
+            body_html=html,
+            proposed_text=comment.proposed_text,
+            created_at=now,
+        )
+    )
     db.session.add(comment)
     db.session.flush()
     _send_receipt(comment, author)
@@ -196,8 +219,14 @@ def post_comment(
 
 def _send_receipt(comment: Comment, author: User):
     # Discreet for every level: no title, company or text, only the reference and times.
-    send_email(author.email, "comment_receipt", locale=author.locale, comment=comment,
-               user=author, url=external_url("comments.show", reference=comment.reference))
+    send_email(
+        author.email,
+        "comment_receipt",
+        locale=author.locale,
+        comment=comment,
+        user=author,
+        url=external_url("comments.show", reference=comment.reference),
+    )
 
 
 def _require_author(comment: Comment, user: User):
@@ -217,18 +246,29 @@ def is_engaged(comment: Comment) -> bool:
     return bool(comment.replies or comment.cosignatures or has_company_answer(comment))
 
 
-def edit_comment(comment: Comment, *, author: User, body: str, proposed_text: str | None,
-                 now: datetime | None = None):
+def edit_comment(
+    comment: Comment,
+    *,
+    author: User,
+    body: str,
+    proposed_text: str | None,
+    now: datetime | None = None,
+):
     """Store a new revision; co-signers are told, since they endorsed an earlier one."""
     now = now or utcnow()
     _require_author(comment, author)
     consultation = db.session.get(Consultation, comment.consultation_id)
     if comment.is_withdrawn or not commenting_is_open(consultation, now):
         raise CommentingClosed(_l("Comments can be edited only while commenting is open."))
-    draft = Draft(kind=comment.kind, body=body, visibility=comment.visibility,
-                  display=comment.display, proposed_text=proposed_text,
-                  company_ids=[c.id for c in comment.addressees],
-                  to_coordinators=comment.to_coordinators)
+    draft = Draft(
+        kind=comment.kind,
+        body=body,
+        visibility=comment.visibility,
+        display=comment.display,
+        proposed_text=proposed_text,
+        company_ids=[c.id for c in comment.addressees],
+        to_coordinators=comment.to_coordinators,
+    )
     problems = check_draft(draft, consultation)
     if problems:
         raise DomainError(next(iter(problems.values())))
@@ -237,20 +277,30 @@ def edit_comment(comment: Comment, *, author: User, body: str, proposed_text: st
     comment.proposed_text = proposed_text if comment.kind == CommentKind.AMENDMENT else None
     comment.revision_count += 1
     comment.edited_at = now
-    comment.revisions.append(CommentRevision(number=comment.revision_count, body=body,
-                                             body_html=comment.body_html,
-                                             proposed_text=comment.proposed_text,
-                                             created_at=now))
+    comment.revisions.append(
+        CommentRevision(
+            number=comment.revision_count,
+            body=body,
+            body_html=comment.body_html,
+            proposed_text=comment.proposed_text,
+            created_at=now,
+        )
+    )
     db.session.flush()
     for cosignature in comment.cosignatures:
         if cosignature.withdrawn_at is None:
-            send_email(cosignature.user.email, "cosigned_comment_edited",
-                       locale=cosignature.user.locale, comment=comment,
-                       url=external_url("comments.show", reference=comment.reference))
+            send_email(
+                cosignature.user.email,
+                "cosigned_comment_edited",
+                locale=cosignature.user.locale,
+                comment=comment,
+                url=external_url("comments.show", reference=comment.reference),
+            )
 
 
-def withdraw_comment(comment: Comment, *, author: User, remove_name: bool,
-                     now: datetime | None = None):
+def withdraw_comment(
+    comment: Comment, *, author: User, remove_name: bool, now: datetime | None = None
+):
     """Remove the text (and, if asked, the name) from every output; the thread stays."""
     now = now or utcnow()
     _require_author(comment, author)
@@ -270,9 +320,15 @@ def withdraw_comment(comment: Comment, *, author: User, remove_name: bool,
     on_comment_withdrawn(comment, now=now)
 
 
-def change_visibility(comment: Comment, *, author: User, visibility: Visibility,
-                      display: AuthorDisplay, company_ids: list[int],
-                      now: datetime | None = None):
+def change_visibility(
+    comment: Comment,
+    *,
+    author: User,
+    visibility: Visibility,
+    display: AuthorDisplay,
+    company_ids: list[int],
+    now: datetime | None = None,
+):
     """Make a comment less public at any time; more public only until a company answers."""
     now = now or utcnow()
     _require_author(comment, author)
@@ -282,14 +338,22 @@ def change_visibility(comment: Comment, *, author: User, visibility: Visibility,
         visibility == comment.visibility and _display_rank(display) < _display_rank(comment.display)
     )
     if more_public and has_company_answer(comment):
-        raise DomainError(_l("A company has answered: the comment can be made less public, "
-                             "never more public."))
+        raise DomainError(
+            _l("A company has answered: the comment can be made less public, never more public.")
+        )
     consultation = db.session.get(Consultation, comment.consultation_id)
-    companies = company_ids if visibility == Visibility.RESTRICTED else [
-        c.id for c in comment.addressees]
-    draft = Draft(kind=comment.kind, body=comment.body, visibility=visibility, display=display,
-                  proposed_text=comment.proposed_text, company_ids=companies,
-                  to_coordinators=comment.to_coordinators)
+    companies = (
+        company_ids if visibility == Visibility.RESTRICTED else [c.id for c in comment.addressees]
+    )
+    draft = Draft(
+        kind=comment.kind,
+        body=comment.body,
+        visibility=visibility,
+        display=display,
+        proposed_text=comment.proposed_text,
+        company_ids=companies,
+        to_coordinators=comment.to_coordinators,
+    )
     problems = check_draft(draft, consultation)
     if problems:
         raise DomainError(next(iter(problems.values())))
@@ -327,8 +391,9 @@ def _display_rank(display: AuthorDisplay) -> int:
     return list(AuthorDisplay).index(display)
 
 
-def add_addressees(comment: Comment, *, author: User, company_ids: list[int],
-                   now: datetime | None = None):
+def add_addressees(
+    comment: Comment, *, author: User, company_ids: list[int], now: datetime | None = None
+):
     """While commenting is open the author may add companies, never remove one."""
     now = now or utcnow()
     _require_author(comment, author)
@@ -347,8 +412,9 @@ def add_addressees(comment: Comment, *, author: User, company_ids: list[int],
     return added
 
 
-def set_cosigning(comment: Comment, *, author: User, closed: bool, show_named: bool,
-                  now: datetime | None = None):
+def set_cosigning(
+    comment: Comment, *, author: User, closed: bool, show_named: bool, now: datetime | None = None
+):
     _require_author(comment, author)
     comment.cosigning_closed = closed
     comment.show_named_cosigners = show_named
@@ -363,8 +429,10 @@ def can_cosign(user: User, comment: Comment) -> bool:
         return False
     if comment.late_status in (LateStatus.PENDING, LateStatus.REFUSED):
         return False
-    if any(c.organisation_id == user.organisation_id and c.withdrawn_at is None
-           for c in comment.cosignatures):
+    if any(
+        c.organisation_id == user.organisation_id and c.withdrawn_at is None
+        for c in comment.cosignatures
+    ):
         return False
     if comment.visibility in OPEN_TO_ALL:
         return True
@@ -379,18 +447,29 @@ def cosign_comment(comment: Comment, *, user: User, named: bool, now: datetime |
     if comment.visibility == Visibility.PUBLIC:
         named = True  # public comments name their co-signers
     previous = db.session.scalar(
-        sa.select(CoSignature).where(CoSignature.comment_id == comment.id,
-                                     CoSignature.organisation_id == user.organisation_id))
+        sa.select(CoSignature).where(
+            CoSignature.comment_id == comment.id,
+            CoSignature.organisation_id == user.organisation_id,
+        )
+    )
     if previous is not None:  # withdrawn earlier: sign again
         previous.withdrawn_at = None
         previous.named, previous.revision_number, previous.user_id = (
-            named, comment.revision_count, user.id)
+            named,
+            comment.revision_count,
+            user.id,
+        )
         cosignature = previous
     else:
         cosignature = CoSignature(
-            comment=comment, organisation_id=user.organisation_id, user_id=user.id, named=named,
-            category=user.organisation.kind, organisation_name=user.organisation.name,
-            revision_number=comment.revision_count, created_at=now,
+            comment=comment,
+            organisation_id=user.organisation_id,
+            user_id=user.id,
+            named=named,
+            category=user.organisation.kind,
+            organisation_name=user.organisation.name,
+            revision_number=comment.revision_count,
+            created_at=now,
         )
         db.session.add(cosignature)
     db.session.flush()
@@ -398,9 +477,14 @@ def cosign_comment(comment: Comment, *, user: User, named: bool, now: datetime |
 
 
 def withdraw_cosignature(comment: Comment, *, user: User, now: datetime | None = None):
-    cosignature = next((c for c in comment.cosignatures
-                        if c.organisation_id == user.organisation_id and c.withdrawn_at is None),
-                       None)
+    cosignature = next(
+        (
+            c
+            for c in comment.cosignatures
+            if c.organisation_id == user.organisation_id and c.withdrawn_at is None
+        ),
+        None,
+    )
     if cosignature is None:
         raise DomainError(_l("Your organisation has not co-signed this comment."))
     cosignature.withdrawn_at = now or utcnow()
@@ -423,13 +507,18 @@ def invite_cosigner(comment: Comment, *, author: User, email: str, now: datetime
         existing.revoked_at = None
         invitation = existing
     else:
-        invitation = CosignInvitation(comment=comment, user_id=invitee.id,
-                                      created_at=now or utcnow())
+        invitation = CosignInvitation(
+            comment=comment, user_id=invitee.id, created_at=now or utcnow()
+        )
         db.session.add(invitation)
     db.session.flush()
     # Discreet: no text, title or company; the invitee reads it after signing in.
-    send_email(invitee.email, "cosign_invitation", locale=invitee.locale,
-               url=external_url("comments.show", reference=comment.reference))
+    send_email(
+        invitee.email,
+        "cosign_invitation",
+        locale=invitee.locale,
+        url=external_url("comments.show", reference=comment.reference),
+    )
     return invitation
 
 
@@ -454,12 +543,20 @@ def can_reply(user: User, comment: Comment) -> bool:
     )
 
 
-def post_reply(comment: Comment, *, author: User, body: str, identity: ReplyIdentity,
-               submission_key: str, parent: Reply | None = None,
-               now: datetime | None = None) -> Reply:
+def post_reply(
+    comment: Comment,
+    *,
+    author: User,
+    body: str,
+    identity: ReplyIdentity,
+    submission_key: str,
+    parent: Reply | None = None,
+    now: datetime | None = None,
+) -> Reply:
     now = now or utcnow()
-    existing = db.session.scalar(sa.select(Reply).where(Reply.author_id == author.id,
-                                                        Reply.submission_key == submission_key))
+    existing = db.session.scalar(
+        sa.select(Reply).where(Reply.author_id == author.id, Reply.submission_key == submission_key)
+    )
     if existing is not None:
         return existing
     if not can_reply(author, comment):
@@ -474,35 +571,45 @@ def post_reply(comment: Comment, *, author: User, body: str, identity: ReplyIden
         parent = parent.parent or parent  # two levels: answers to a reply stay under it
     identity = reply_identity_for(author, comment, identity)
     named = identity == ReplyIdentity.NAMED
-    reply = Reply(comment=comment, parent=parent, author_id=author.id, identity=identity,
-                  category=author.organisation.kind,
-                  author_name=author.display_name if named else None,
-                  organisation_name=author.organisation.name if named else None,
-                  body=body, body_html=str(render_markdown(body)),
-                  submission_key=submission_key, created_at=now)
+    reply = Reply(
+        comment=comment,
+        parent=parent,
+        author_id=author.id,
+        identity=identity,
+        category=author.organisation.kind,
+        author_name=author.display_name if named else None,
+        organisation_name=author.organisation.name if named else None,
+        body=body,
+        body_html=str(render_markdown(body)),
+        submission_key=submission_key,
+        created_at=now,
+    )
     db.session.add(reply)
     db.session.flush()
     return reply
 
 
-def reveal_identity(comment: Comment, *, officer: User, reason: str,
-                    now: datetime | None = None) -> IdentityReveal:
+def reveal_identity(
+    comment: Comment, *, officer: User, reason: str, now: datetime | None = None
+) -> IdentityReveal:
     """A privacy officer looks up who wrote a non-public comment, with a reason that is
     audited and listed to the author."""
     if not (officer.can_act and officer.role == Role.COORDINATOR and officer.is_privacy_officer):
         raise NotAllowed(_l("Only a privacy officer can see who wrote this comment."))
     if not reason.strip():
         raise DomainError(_l("Give the reason for looking."))
-    reveal = IdentityReveal(comment=comment, officer=officer, reason=reason.strip(),
-                            created_at=now or utcnow())
+    reveal = IdentityReveal(
+        comment=comment, officer=officer, reason=reason.strip(), created_at=now or utcnow()
+    )
     db.session.add(reveal)
     db.session.flush()
     record(officer, "comment.identity_revealed", comment, now=now, reveal_id=reveal.id)
     return reveal
 
 
-def decide_late_comment(comment: Comment, *, coordinator: User, accept: bool, reason: str,
-                        now: datetime | None = None):
+def decide_late_comment(
+    comment: Comment, *, coordinator: User, accept: bool, reason: str, now: datetime | None = None
+):
     """Accept or refuse a late comment, with a reason the author reads."""
     now = now or utcnow()
     if comment.late_status != LateStatus.PENDING:
@@ -515,11 +622,17 @@ def decide_late_comment(comment: Comment, *, coordinator: User, accept: bool, re
     if accept:
         comment.exposed_since = now
     db.session.flush()
-    record(coordinator, "comment.late_accepted" if accept else "comment.late_refused", comment,
-           now=now)
+    record(
+        coordinator, "comment.late_accepted" if accept else "comment.late_refused", comment, now=now
+    )
     author = db.session.get(User, comment.author_id)
-    send_email(author.email, "late_comment_decided", locale=author.locale, comment=comment,
-               url=external_url("comments.show", reference=comment.reference))
+    send_email(
+        author.email,
+        "late_comment_decided",
+        locale=author.locale,
+        comment=comment,
+        url=external_url("comments.show", reference=comment.reference),
+    )
     if accept:
         from consult.comments.campaigns import match_comment
 
@@ -529,13 +642,16 @@ def decide_late_comment(comment: Comment, *, coordinator: User, accept: bool, re
         open_requests_for(comment, now=now)
 
 
-def redact_revision(revision: CommentRevision, *, coordinator: User,
-                    now: datetime | None = None):
+def redact_revision(revision: CommentRevision, *, coordinator: User, now: datetime | None = None):
     """Blank an earlier revision at the author's request (audited; the latest stays)."""
     comment = revision.comment
     if revision.number == comment.revision_count:
-        raise DomainError(_l("The current text cannot be redacted; the author can edit or "
-                             "withdraw the comment instead."))
+        raise DomainError(
+            _l(
+                "The current text cannot be redacted; the author can edit or "
+                "withdraw the comment instead."
+            )
+        )
     revision.body = ""
     revision.body_html = ""
     revision.proposed_text = None

@@ -43,8 +43,7 @@ def _target(consultation, key):
     if key is None:
         return version, None
     paragraph = db.session.scalar(
-        db.select(Paragraph).where(Paragraph.version_id == version.id,
-                                   Paragraph.stable_key == key)
+        db.select(Paragraph).where(Paragraph.version_id == version.id, Paragraph.stable_key == key)
     )
     require(paragraph is not None)
     return version, paragraph
@@ -57,8 +56,10 @@ def _field_errors(form, problems):
 
 def _rate_limited(user) -> bool:
     identity = str(user.id)
-    return not (throttle.hit("COMMENT_LIMIT_BURST", "comment-burst", identity)
-                and throttle.hit("COMMENT_LIMIT_HOURLY", "comment-hourly", identity))
+    return not (
+        throttle.hit("COMMENT_LIMIT_BURST", "comment-burst", identity)
+        and throttle.hit("COMMENT_LIMIT_HOURLY", "comment-hourly", identity)
+    )
 
 
 @bp.route("/consultations/<slug>/p/<key>/comment", methods=["GET", "POST"])
@@ -73,8 +74,15 @@ def new(slug, key):
     is_open = services.commenting_is_open(consultation, now)
     late = not is_open and services.accepts_late_comments(consultation, now)
     form = forms.CommentForm(companies=consultation.companies)
-    context = dict(consultation=consultation, version=version, paragraph=paragraph, form=form,
-                   is_open=is_open, late=late, preview=None)
+    context = dict(
+        consultation=consultation,
+        version=version,
+        paragraph=paragraph,
+        form=form,
+        is_open=is_open,
+        late=late,
+        preview=None,
+    )
     if not form.is_submitted():
         return render_template("comments/new.html", **context), 200 if is_open or late else 409
     if not (is_open or late):
@@ -82,27 +90,44 @@ def new(slug, key):
         return render_template("comments/new.html", **context), 409
     if form.validate():
         draft = services.Draft(
-            kind=CommentKind(form.kind.data), body=form.body.data, visibility=form.visibility,
-            display=form.display.data, proposed_text=form.proposed_text.data or None,
+            kind=CommentKind(form.kind.data),
+            body=form.body.data,
+            visibility=form.visibility,
+            display=form.display.data,
+            proposed_text=form.proposed_text.data or None,
             company_ids=form.companies.data or [],
             to_coordinators=form.addressed_to.data == "coordinators",
         )
         problems = services.check_draft(draft, consultation)
         _field_errors(form, problems)
         if form.submit.data and not form.understood.data:
-            form.understood.errors = [_("Please confirm that you understand who will read "
-                                        "this and how you will be shown.")]
+            form.understood.errors = [
+                _(
+                    "Please confirm that you understand who will read "
+                    "this and how you will be shown."
+                )
+            ]
         elif form.submit.data and not problems:
             earlier = services.find_submission(current_user, form.submission_key.data)
             if earlier is not None:  # a double click or a resend: the same receipt
                 return redirect(url_for("comments.receipt", reference=earlier.reference))
             if _rate_limited(current_user):
-                flash(_("You are commenting very fast. Wait a moment and publish again; "
-                        "your text is kept."), "error")
+                flash(
+                    _(
+                        "You are commenting very fast. Wait a moment and publish again; "
+                        "your text is kept."
+                    ),
+                    "error",
+                )
                 return render_template("comments/new.html", **context), 429
             comment = services.post_comment(
-                consultation, draft, author=current_user, submission_key=form.submission_key.data,
-                paragraph=paragraph, version=version, now=now,
+                consultation,
+                draft,
+                author=current_user,
+                submission_key=form.submission_key.data,
+                paragraph=paragraph,
+                version=version,
+                now=now,
             )
             db.session.commit()
             return redirect(url_for("comments.receipt", reference=comment.reference))
@@ -130,11 +155,21 @@ def thread(slug, key):
     if key is not None:
         paragraph = versions.resolve_permalink(consultation, key, current_user)
         require(paragraph is not None)
-    page = queries.thread_page(current_user, consultation_id=consultation.id, stable_key=key,
-                               whole_draft=key is None, after=request.args.get("after"))
-    return render_template("comments/thread.html", consultation=consultation,
-                           paragraph=paragraph, key=key, page=page,
-                           viewer=viewer_of(current_user))
+    page = queries.thread_page(
+        current_user,
+        consultation_id=consultation.id,
+        stable_key=key,
+        whole_draft=key is None,
+        after=request.args.get("after"),
+    )
+    return render_template(
+        "comments/thread.html",
+        consultation=consultation,
+        paragraph=paragraph,
+        key=key,
+        page=page,
+        viewer=viewer_of(current_user),
+    )
 
 
 @bp.route("/comments/<reference>")
@@ -150,10 +185,14 @@ def _show_context(comment, consultation, **forms_given):
     is_author = user.is_authenticated and user.id == comment.author_id
     now = request_time()
     context = dict(
-        comment=comment, consultation=consultation, viewer=viewer_of(user),
-        readable=can_read_body(user, comment), is_author=is_author,
+        comment=comment,
+        consultation=consultation,
+        viewer=viewer_of(user),
+        readable=can_read_body(user, comment),
+        is_author=is_author,
         revisions=queries.revisions_of(comment) if services.is_engaged(comment) else [],
-        replies=queries.replies_of(comment), is_open=services.commenting_is_open(consultation, now),
+        replies=queries.replies_of(comment),
+        is_open=services.commenting_is_open(consultation, now),
         can_reply=user.is_authenticated and services.can_reply(user, comment),
         can_cosign=user.is_authenticated and services.can_cosign(user, comment),
         action_form=ActionForm(),
@@ -169,14 +208,22 @@ def _show_context(comment, consultation, **forms_given):
             edit_form=forms.EditCommentForm(obj=comment),
             withdraw_form=forms.WithdrawForm(),
             visibility_form=forms.VisibilityForm(
-                companies=companies, data={"audience": forms.audience_for(comment.visibility),
-                                           "display": comment.display.value,
-                                           "companies": [c.id for c in comment.addressees]}),
+                companies=companies,
+                data={
+                    "audience": forms.audience_for(comment.visibility),
+                    "display": comment.display.value,
+                    "companies": [c.id for c in comment.addressees],
+                },
+            ),
             companies_form=forms.AddCompaniesForm(
-                companies=[c for c in companies if c not in comment.addressees]),
+                companies=[c for c in companies if c not in comment.addressees]
+            ),
             cosigning_form=forms.CosigningSettingsForm(
-                data={"closed": comment.cosigning_closed,
-                      "show_named": comment.show_named_cosigners}),
+                data={
+                    "closed": comment.cosigning_closed,
+                    "show_named": comment.show_named_cosigners,
+                }
+            ),
             invite_form=forms.InviteCosignerForm(),
         )
     context.update(forms_given)
@@ -191,166 +238,221 @@ def _flag_form():
 
 def _rerender(comment, status, **forms_given):
     consultation = db.session.get(Consultation, comment.consultation_id)
-    return render_template("comments/show.html",
-                           **_show_context(comment, consultation, **forms_given)), status
+    return render_template(
+        "comments/show.html", **_show_context(comment, consultation, **forms_given)
+    ), status
+
+
+class TooFast(DomainError):
+    status_code = 429
+
+
+def _act(reference, make_form, form_name, error_field, act, done, anchor=None):
+    """The shape of every action on a comment page: check the form, act, commit once;
+    on any refusal re-show the page with the form, what was typed and the reason."""
+    comment = _comment(reference)
+    form = make_form(comment)
+    if not form.validate_on_submit():
+        return _rerender(comment, 422, **{form_name: form})
+    try:
+        act(comment, form)
+    except DomainError as exc:
+        getattr(form, error_field).errors = [exc.message]
+        return _rerender(comment, exc.status_code, **{form_name: form})
+    db.session.commit()
+    flash(done, "success")
+    return redirect(url_for("comments.show", reference=reference, _anchor=anchor))
+
+
+def _companies(comment):
+    return db.session.get(Consultation, comment.consultation_id).companies
 
 
 @bp.route("/comments/<reference>/edit", methods=["POST"])
 @login_required
 def edit(reference):
-    comment = _comment(reference)
-    form = forms.EditCommentForm()
-    if form.validate_on_submit():
-        try:
-            services.edit_comment(comment, author=current_user, body=form.body.data,
-                                  proposed_text=form.proposed_text.data or None,
-                                  now=request_time())
-        except DomainError as exc:
-            form.body.errors = [exc.message]
-            return _rerender(comment, exc.status_code, edit_form=form)
-        db.session.commit()
-        flash(_("Your comment is updated; the earlier text stays in its history."), "success")
-        return redirect(url_for("comments.show", reference=reference))
-    return _rerender(comment, 422, edit_form=form)
+    def act(comment, form):
+        services.edit_comment(
+            comment,
+            author=current_user,
+            body=form.body.data,
+            proposed_text=form.proposed_text.data or None,
+            now=request_time(),
+        )
+
+    return _act(
+        reference,
+        lambda _c: forms.EditCommentForm(),
+        "edit_form",
+        "body",
+        act,
+        _("Your comment is updated; the earlier text stays in its history."),
+    )
 
 
 @bp.route("/comments/<reference>/withdraw", methods=["POST"])
 @login_required
 def withdraw(reference):
-    comment = _comment(reference)
-    form = forms.WithdrawForm()
-    if form.validate_on_submit():
-        services.withdraw_comment(comment, author=current_user,
-                                  remove_name=form.remove_name.data, now=request_time())
-        db.session.commit()
-        flash(_("Your comment is withdrawn. Its text no longer appears anywhere."), "success")
-        return redirect(url_for("comments.show", reference=reference))
-    return _rerender(comment, 422, withdraw_form=form)
+    def act(comment, form):
+        services.withdraw_comment(
+            comment, author=current_user, remove_name=form.remove_name.data, now=request_time()
+        )
+
+    return _act(
+        reference,
+        lambda _c: forms.WithdrawForm(),
+        "withdraw_form",
+        "confirm",
+        act,
+        _("Your comment is withdrawn. Its text no longer appears anywhere."),
+    )
 
 
 @bp.route("/comments/<reference>/visibility", methods=["POST"])
 @login_required
 def visibility(reference):
-    comment = _comment(reference)
-    consultation = db.session.get(Consultation, comment.consultation_id)
-    form = forms.VisibilityForm(companies=consultation.companies)
-    if form.validate_on_submit():
-        try:
-            services.change_visibility(comment, author=current_user,
-                                       visibility=form.visibility, display=form.display.data,
-                                       company_ids=form.companies.data or [], now=request_time())
-        except DomainError as exc:
-            form.audience.errors = [exc.message]
-            return _rerender(comment, exc.status_code, visibility_form=form)
-        db.session.commit()
-        flash(_("Who may read your comment is changed."), "success")
-        return redirect(url_for("comments.show", reference=reference))
-    return _rerender(comment, 422, visibility_form=form)
+    def act(comment, form):
+        services.change_visibility(
+            comment,
+            author=current_user,
+            visibility=form.visibility,
+            display=form.display.data,
+            company_ids=form.companies.data or [],
+            now=request_time(),
+        )
+
+    return _act(
+        reference,
+        lambda c: forms.VisibilityForm(companies=_companies(c)),
+        "visibility_form",
+        "audience",
+        act,
+        _("Who may read your comment is changed."),
+    )
 
 
 @bp.route("/comments/<reference>/companies", methods=["POST"])
 @login_required
 def add_companies(reference):
-    comment = _comment(reference)
-    consultation = db.session.get(Consultation, comment.consultation_id)
-    form = forms.AddCompaniesForm(companies=consultation.companies)
-    if form.validate_on_submit():
-        try:
-            services.add_addressees(comment, author=current_user,
-                                    company_ids=form.companies.data or [], now=request_time())
-        except DomainError as exc:
-            form.companies.errors = [exc.message]
-            return _rerender(comment, exc.status_code, companies_form=form)
-        db.session.commit()
-        flash(_("The companies are added."), "success")
-        return redirect(url_for("comments.show", reference=reference))
-    return _rerender(comment, 422, companies_form=form)
+    def act(comment, form):
+        services.add_addressees(
+            comment, author=current_user, company_ids=form.companies.data or [], now=request_time()
+        )
+
+    return _act(
+        reference,
+        lambda c: forms.AddCompaniesForm(companies=_companies(c)),
+        "companies_form",
+        "companies",
+        act,
+        _("The companies are added."),
+    )
 
 
 @bp.route("/comments/<reference>/cosigning", methods=["POST"])
 @login_required
 def cosigning(reference):
-    comment = _comment(reference)
-    form = forms.CosigningSettingsForm()
-    if form.validate_on_submit():
-        services.set_cosigning(comment, author=current_user, closed=form.closed.data,
-                               show_named=form.show_named.data)
-        db.session.commit()
-        flash(_("Co-signing settings saved."), "success")
-        return redirect(url_for("comments.show", reference=reference))
-    return _rerender(comment, 422, cosigning_form=form)
+    def act(comment, form):
+        services.set_cosigning(
+            comment, author=current_user, closed=form.closed.data, show_named=form.show_named.data
+        )
+
+    return _act(
+        reference,
+        lambda _c: forms.CosigningSettingsForm(),
+        "cosigning_form",
+        "closed",
+        act,
+        _("Co-signing settings saved."),
+    )
 
 
 @bp.route("/comments/<reference>/invite", methods=["POST"])
 @login_required
 def invite(reference):
-    comment = _comment(reference)
-    form = forms.InviteCosignerForm()
-    if form.validate_on_submit():
-        try:
-            services.invite_cosigner(comment, author=current_user, email=form.email.data)
-        except DomainError as exc:
-            form.email.errors = [exc.message]
-            return _rerender(comment, exc.status_code, invite_form=form)
-        db.session.commit()
-        # The same answer whether or not the address belongs to an approved member.
-        flash(_("If this address belongs to an approved member of another organisation, "
-                "they are invited."), "success")
-        return redirect(url_for("comments.show", reference=reference))
-    return _rerender(comment, 422, invite_form=form)
+    def act(comment, form):
+        services.invite_cosigner(comment, author=current_user, email=form.email.data)
+
+    # The same answer whether or not the address belongs to an approved member.
+    return _act(
+        reference,
+        lambda _c: forms.InviteCosignerForm(),
+        "invite_form",
+        "email",
+        act,
+        _(
+            "If this address belongs to an approved member of another organisation, "
+            "they are invited."
+        ),
+    )
 
 
 @bp.route("/comments/<reference>/cosign", methods=["POST"])
 @login_required
 def cosign(reference):
-    comment = _comment(reference)
-    form = forms.CosignForm()
-    if form.validate_on_submit():
-        services.cosign_comment(comment, user=current_user, named=form.named.data == "named",
-                                now=request_time())
-        db.session.commit()
-        flash(_("Your organisation has co-signed this comment."), "success")
-        return redirect(url_for("comments.show", reference=reference))
-    return _rerender(comment, 422, cosign_form=form)
+    def act(comment, form):
+        services.cosign_comment(
+            comment, user=current_user, named=form.named.data == "named", now=request_time()
+        )
+
+    return _act(
+        reference,
+        lambda _c: forms.CosignForm(),
+        "cosign_form",
+        "named",
+        act,
+        _("Your organisation has co-signed this comment."),
+    )
 
 
 @bp.route("/comments/<reference>/cosign/withdraw", methods=["POST"])
 @login_required
 def withdraw_cosignature(reference):
-    comment = _comment(reference)
-    if ActionForm().validate_on_submit():
+    def act(comment, form):
         services.withdraw_cosignature(comment, user=current_user, now=request_time())
-        db.session.commit()
-        flash(_("Your organisation's co-signature is withdrawn."), "success")
-    return redirect(url_for("comments.show", reference=reference))
+
+    return _act(
+        reference,
+        lambda _c: ActionForm(),
+        "action_form",
+        "csrf_token",
+        act,
+        _("Your organisation's co-signature is withdrawn."),
+    )
 
 
 @bp.route("/comments/<reference>/reply", methods=["POST"])
 @login_required
 def reply(reference):
-    comment = _comment(reference)
-    form = forms.ReplyForm()
-    if form.validate_on_submit():
+    def act(comment, form):
         parent = None
         if form.parent.data:
-            parent = db.session.scalar(db.select(Reply).filter_by(reference=form.parent.data,
-                                                                  comment_id=comment.id))
+            parent = db.session.scalar(
+                db.select(Reply).filter_by(reference=form.parent.data, comment_id=comment.id)
+            )
         if _rate_limited(current_user):
-            flash(_("You are writing very fast. Wait a moment and send again; your text is "
-                    "kept."), "error")
-            return _rerender(comment, 429, reply_form=form)
-        try:
-            services.post_reply(comment, author=current_user, body=form.body.data,
-                                identity=ReplyIdentity(form.identity.data),
-                                submission_key=form.submission_key.data, parent=parent,
-                                now=request_time())
-        except DomainError as exc:
-            form.body.errors = [exc.message]
-            return _rerender(comment, exc.status_code, reply_form=form)
-        db.session.commit()
-        flash(_("Your reply is published."), "success")
-        return redirect(url_for("comments.show", reference=reference, _anchor="replies"))
-    return _rerender(comment, 422, reply_form=form)
+            raise TooFast(
+                _("You are writing very fast. Wait a moment and send again; your text is kept.")
+            )
+        services.post_reply(
+            comment,
+            author=current_user,
+            body=form.body.data,
+            identity=ReplyIdentity(form.identity.data),
+            submission_key=form.submission_key.data,
+            parent=parent,
+            now=request_time(),
+        )
+
+    return _act(
+        reference,
+        lambda _c: forms.ReplyForm(),
+        "reply_form",
+        "body",
+        act,
+        _("Your reply is published."),
+        anchor="replies",
+    )
 
 
 @bp.route("/campaigns/<reference>")
@@ -360,8 +462,13 @@ def campaign(reference):
     members = queries.campaign_members(current_user, group)
     require(group.formed_at is not None and members)
     consultation = db.session.get(Consultation, group.consultation_id)
-    return render_template("comments/campaign.html", campaign=group, members=members,
-                           consultation=consultation, viewer=viewer_of(current_user))
+    return render_template(
+        "comments/campaign.html",
+        campaign=group,
+        members=members,
+        consultation=consultation,
+        viewer=viewer_of(current_user),
+    )
 
 
 @bp.route("/my/comments")
@@ -370,9 +477,15 @@ def mine():
     from consult.comments.models import IdentityReveal
 
     comments = queries.my_comments(current_user)
-    reveals = db.session.scalars(
-        db.select(IdentityReveal).where(IdentityReveal.comment_id.in_([c.id for c in comments]))
-        .order_by(IdentityReveal.created_at.desc())
-    ).all() if comments else []
-    return render_template("comments/mine.html", comments=comments, reveals=reveals,
-                           Visibility=Visibility)
+    reveals = (
+        db.session.scalars(
+            db.select(IdentityReveal)
+            .where(IdentityReveal.comment_id.in_([c.id for c in comments]))
+            .order_by(IdentityReveal.created_at.desc())
+        ).all()
+        if comments
+        else []
+    )
+    return render_template(
+        "comments/mine.html", comments=comments, reveals=reveals, Visibility=Visibility
+    )

@@ -121,8 +121,11 @@ def visible_comments_clause(viewer):
             CosignInvitation.user_id == viewer.user_id, CosignInvitation.revoked_at.is_(None)
         )
     )
-    allowed = [Comment.author_id == viewer.user_id, sa.and_(not_waiting, open_to_all),
-               sa.and_(not_waiting, invited)]
+    allowed = [
+        Comment.author_id == viewer.user_id,
+        sa.and_(not_waiting, open_to_all),
+        sa.and_(not_waiting, invited),
+    ]
     if viewer.is_company_rep and viewer.organisation_id is not None:
         addressed = Comment.id.in_(
             sa.select(comment_addressees.c.comment_id).where(
@@ -209,8 +212,12 @@ def shown_author(viewer, comment: Comment) -> ShownAuthor:
     if comment.visibility == Visibility.PUBLIC:
         if comment.withdrew_name:
             return ShownAuthor(category=category, is_viewer=is_viewer, name_withdrawn=True)
-        return ShownAuthor(category=category, name=comment.author_name,
-                           organisation=comment.organisation_name, is_viewer=is_viewer)
+        return ShownAuthor(
+            category=category,
+            name=comment.author_name,
+            organisation=comment.organisation_name,
+            is_viewer=is_viewer,
+        )
     if comment.visibility == Visibility.RESTRICTED and viewer.is_company_rep:
         return ShownAuthor(category=category, is_viewer=is_viewer)
     return ShownAuthor(category=category, place=_place(comment), is_viewer=is_viewer)
@@ -226,18 +233,33 @@ def shown_reply_author(viewer, reply) -> ShownAuthor:
     is_viewer = viewer.user_id is not None and reply.author_id == viewer.user_id
     if reply.identity == ReplyIdentity.AS_COMMENT:
         shown = shown_author(viewer, comment)
-        return ShownAuthor(shown.category, shown.name, shown.organisation, shown.place,
-                           is_viewer, shown.name_withdrawn)
+        return ShownAuthor(
+            shown.category,
+            shown.name,
+            shown.organisation,
+            shown.place,
+            is_viewer,
+            shown.name_withdrawn,
+        )
     if reply.identity == ReplyIdentity.AS_COSIGNATURE:
-        cosignature = next((c for c in comment.cosignatures if c.user_id == reply.author_id),
-                           None)
-        if cosignature is not None and cosignature.named and (
-            comment.visibility == Visibility.PUBLIC or comment.show_named_cosigners
+        cosignature = next((c for c in comment.cosignatures if c.user_id == reply.author_id), None)
+        if (
+            cosignature is not None
+            and cosignature.named
+            and (comment.visibility == Visibility.PUBLIC or comment.show_named_cosigners)
         ):
-            return ShownAuthor(reply.category.label, organisation=cosignature.organisation_name,
-                               name=cosignature.organisation_name, is_viewer=is_viewer)
+            return ShownAuthor(
+                reply.category.label,
+                organisation=cosignature.organisation_name,
+                name=cosignature.organisation_name,
+                is_viewer=is_viewer,
+            )
         return ShownAuthor(reply.category.label, is_viewer=is_viewer)
     if reply.identity == ReplyIdentity.NAMED and reply.author_name:
-        return ShownAuthor(reply.category.label, name=reply.author_name,
-                           organisation=reply.organisation_name, is_viewer=is_viewer)
+        return ShownAuthor(
+            reply.category.label,
+            name=reply.author_name,
+            organisation=reply.organisation_name,
+            is_viewer=is_viewer,
+        )
     return ShownAuthor(reply.category.label, is_viewer=is_viewer)

@@ -12,27 +12,45 @@ GROUP = "group"
 
 
 class CommitmentForm(BaseForm):
-    text = TextAreaField(_l("What was committed to"),
-                         validators=[DataRequired(), Length(max=MAX_TEXT)],
-                         filters=[strip_filter], render_kw={"rows": 4})
+    text = TextAreaField(
+        _l("What was committed to"),
+        validators=[DataRequired(), Length(max=MAX_TEXT)],
+        filters=[strip_filter],
+        render_kw={"rows": 4},
+    )
     company = SelectField(_l("Who committed"), validators=[InputRequired()])
-    due_on = DateField(_l("Due on (local date in the consultation's time zone)"),
-                       validators=[InputRequired(_l("Give the due date."))])
-    source_kind = RadioField(_l("Source"),
-                             choices=choices((k.value, k.label) for k in SourceKind),
-                             default=SourceKind.ANSWER.value, validators=[InputRequired()])
-    source_response = StringField(_l("Reference of the company response (for an answer)"),
-                                  validators=[Optional(), Length(max=12)], filters=[strip_filter],
-                                  description=_l("Shown on the response, for example A-7K3Q9XPD."))
-    source_url = StringField(_l("Address of the update or link"),
-                             validators=[Optional(), Length(max=500)], filters=[strip_filter])
-    paragraphs = StringField(_l("Related paragraphs (numbers in the current draft, comma "
-                                "separated)"), validators=[Optional(), Length(max=300)],
-                             filters=[strip_filter])
+    due_on = DateField(
+        _l("Due on (local date in the consultation's time zone)"),
+        validators=[InputRequired(_l("Give the due date."))],
+    )
+    source_kind = RadioField(
+        _l("Source"),
+        choices=choices((k.value, k.label) for k in SourceKind),
+        default=SourceKind.ANSWER.value,
+        validators=[InputRequired()],
+    )
+    source_response = StringField(
+        _l("Reference of the company response (for an answer)"),
+        validators=[Optional(), Length(max=12)],
+        filters=[strip_filter],
+        description=_l("Shown on the response, for example A-7K3Q9XPD."),
+    )
+    source_url = StringField(
+        _l("Address of the update or link"),
+        validators=[Optional(), Length(max=500)],
+        filters=[strip_filter],
+    )
+    paragraphs = StringField(
+        _l("Related paragraphs (numbers in the current draft, comma separated)"),
+        validators=[Optional(), Length(max=300)],
+        filters=[strip_filter],
+    )
     public_wording = TextAreaField(
         _l("Public wording (required when the source is not public)"),
-        validators=[Optional(), Length(max=MAX_TEXT)], filters=[strip_filter],
-        render_kw={"rows": 3})
+        validators=[Optional(), Length(max=MAX_TEXT)],
+        filters=[strip_filter],
+        render_kw={"rows": 3},
+    )
 
     def __init__(self, *args, companies=(), group=True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,26 +58,37 @@ class CommitmentForm(BaseForm):
         self.company.choices = choices(options + [(str(c.id), c.name) for c in companies])
 
     def paragraph_numbers(self) -> list[str]:
-        return [n.strip().lstrip("§") for n in (self.paragraphs.data or "").split(",")
-                if n.strip()]
+        return [n.strip().lstrip("§") for n in (self.paragraphs.data or "").split(",") if n.strip()]
 
 
 class ConfirmForm(BaseForm):
     public_wording = TextAreaField(
         _l("Public wording (required when the source is not public)"),
-        validators=[Optional(), Length(max=MAX_TEXT)], filters=[strip_filter],
-        render_kw={"rows": 3})
+        validators=[Optional(), Length(max=MAX_TEXT)],
+        filters=[strip_filter],
+        render_kw={"rows": 3},
+    )
 
 
 class StatusForm(BaseForm):
-    status = SelectField(_l("New status"),
-                         choices=choices((s.value, STATUS_LABELS[s]) for s in CommitmentStatus),
-                         validators=[InputRequired()])
-    note = TextAreaField(_l("Evidence: what happened (public)"),
-                         validators=[DataRequired(_l("Explain the change."))],
-                         filters=[strip_filter], render_kw={"rows": 3})
-    evidence_url = StringField(_l("Link to the evidence"),
-                               validators=[DataRequired(_l("Link to the evidence.")),
-                                           Length(max=500)], filters=[strip_filter])
-    successor = StringField(_l("Reference of the new commitment (when superseded)"),
-                            validators=[Optional(), Length(max=12)], filters=[strip_filter])
+    status = SelectField(
+        _l("New status"),
+        choices=choices((s.value, STATUS_LABELS[s]) for s in CommitmentStatus),
+        validators=[InputRequired()],
+    )
+    note = TextAreaField(
+        _l("Evidence: what happened (public)"),
+        validators=[DataRequired(_l("Explain the change."))],
+        filters=[strip_filter],
+        render_kw={"rows": 3},
+    )
+    evidence_url = StringField(
+        _l("Link to the evidence"),
+        validators=[DataRequired(_l("Link to the evidence.")), Length(max=500)],
+        filters=[strip_filter],
+    )
+    successor = StringField(
+        _l("Reference of the new commitment (when superseded)"),
+        validators=[Optional(), Length(max=12)],
+        filters=[strip_filter],
+    )

@@ -48,9 +48,11 @@ class SourceKind(enum.StrEnum):
 
     @property
     def label(self):
-        return {SourceKind.ANSWER: _l("A company answer"),
-                SourceKind.UPDATE: _l("An update"),
-                SourceKind.LINK: _l("An external link")}[self]
+        return {
+            SourceKind.ANSWER: _l("A company answer"),
+            SourceKind.UPDATE: _l("An update"),
+            SourceKind.LINK: _l("An external link"),
+        }[self]
 
 
 commitment_paragraphs = sa.Table(
@@ -65,11 +67,13 @@ class Commitment(db.Model):
     __tablename__ = "commitments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    reference: Mapped[str] = mapped_column(sa.String(12), unique=True,
-                                           default=lambda: random_reference("M"))
+    reference: Mapped[str] = mapped_column(
+        sa.String(12), unique=True, default=lambda: random_reference("M")
+    )
     consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultations.id"), index=True)
-    company_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"),
-                                                   index=True)  # None: the whole group
+    company_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id"), index=True
+    )  # None: the whole group
     text: Mapped[str] = mapped_column(sa.Text)
     text_html: Mapped[str] = mapped_column(sa.Text)
     # Required when the source is not public: what everyone reads instead of ``text``.
@@ -81,8 +85,9 @@ class Commitment(db.Model):
     source_kind: Mapped[SourceKind] = mapped_column(enum_column(SourceKind))
     source_response_id: Mapped[int | None] = mapped_column(sa.ForeignKey("responses.id"))
     source_url: Mapped[str | None] = mapped_column(sa.String(500))
-    status: Mapped[CommitmentStatus] = mapped_column(enum_column(CommitmentStatus),
-                                                     default=CommitmentStatus.OPEN, index=True)
+    status: Mapped[CommitmentStatus] = mapped_column(
+        enum_column(CommitmentStatus), default=CommitmentStatus.OPEN, index=True
+    )
     superseded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("commitments.id"))
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -94,12 +99,15 @@ class Commitment(db.Model):
     consultation: Mapped[Consultation] = relationship()
     company: Mapped[Organisation | None] = relationship()
     source_response: Mapped[Response | None] = relationship()
-    superseded_by: Mapped["Commitment | None"] = relationship(remote_side=[id],
-                                                              foreign_keys=[superseded_by_id])
+    superseded_by: Mapped["Commitment | None"] = relationship(
+        remote_side=[id], foreign_keys=[superseded_by_id]
+    )
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     events: Mapped[list["CommitmentEvent"]] = relationship(
-        back_populates="commitment", order_by="CommitmentEvent.created_at, CommitmentEvent.id",
-        foreign_keys="CommitmentEvent.commitment_id")
+        back_populates="commitment",
+        order_by="CommitmentEvent.created_at, CommitmentEvent.id",
+        foreign_keys="CommitmentEvent.commitment_id",
+    )
 
     @property
     def is_confirmed(self) -> bool:
@@ -125,8 +133,9 @@ class CommitmentEvent(db.Model):
     actor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    commitment: Mapped[Commitment] = relationship(back_populates="events",
-                                                  foreign_keys=[commitment_id])
+    commitment: Mapped[Commitment] = relationship(
+        back_populates="events", foreign_keys=[commitment_id]
+    )
     successor: Mapped[Commitment | None] = relationship(foreign_keys=[successor_id])
 
 

@@ -58,14 +58,19 @@ def _stable_keys(consultation: Consultation, numbers: list[str]) -> list[str]:
     if not numbers:
         return []
     version = versions.latest_published_version(consultation)
-    found = dict(db.session.execute(
-        sa.select(Paragraph.number, Paragraph.stable_key).where(
-            Paragraph.version_id == (version.id if version else 0), Paragraph.number.in_(numbers))
-    ).all())
+    found = dict(
+        db.session.execute(
+            sa.select(Paragraph.number, Paragraph.stable_key).where(
+                Paragraph.version_id == (version.id if version else 0),
+                Paragraph.number.in_(numbers),
+            )
+        ).all()
+    )
     missing = [n for n in numbers if n not in found]
     if missing:
-        raise DomainError(_l("No paragraph has the number %(n)s in the current draft.",
-                             n=", ".join(missing)))
+        raise DomainError(
+            _l("No paragraph has the number %(n)s in the current draft.", n=", ".join(missing))
+        )
     return [found[n] for n in numbers]
 
 
@@ -74,11 +79,11 @@ def _check_source(draft: CommitmentDraft, consultation: Consultation, actor) -> 
     if draft.source_kind == SourceKind.ANSWER:
         response = draft.source_response
         if response is None or response.request.consultation_id != consultation.id:
-            raise DomainError(_l("Give the reference of a company response in this "
-                                 "consultation."))
+            raise DomainError(_l("Give the reference of a company response in this consultation."))
         if actor.role == Role.COMPANY_REP and response.company_id != actor.organisation_id:
-            raise NotAllowed(_l("A representative proposes commitments from the company's "
-                                "own responses."))
+            raise NotAllowed(
+                _l("A representative proposes commitments from the company's own responses.")
+            )
         return can_read_response(VISITOR, response.request)
     if not is_http_url(draft.source_url):
         raise DomainError(_l("Give the source's address, starting with https:// or http://."))
@@ -90,46 +95,63 @@ def _wording(text):
     return (text, str(render_markdown(text))) if text else (None, None)
 
 
-def record_commitment(consultation: Consultation, draft: CommitmentDraft, *, actor,
-                      now: datetime | None = None) -> Commitment:
+def record_commitment(
+    consultation: Consultation, draft: CommitmentDraft, *, actor, now: datetime | None = None
+) -> Commitment:
     """A coordinator records a commitment (public at once); a company representative
     proposes one for the company, which a coordinator confirms."""
     now = now or utcnow()
     coordinator = _is_coordinator(actor)
     if not coordinator:
         if not (actor.can_act and actor.role == Role.COMPANY_REP):
-            raise NotAllowed(_l("Only coordinators and company representatives record "
-                                "commitments."))
+            raise NotAllowed(
+                _l("Only coordinators and company representatives record commitments.")
+            )
         if draft.company is None or draft.company.id != actor.organisation_id:
             raise NotAllowed(_l("A representative proposes commitments for the company only."))
     if not draft.text.strip() or len(draft.text) > MAX_TEXT:
-        raise DomainError(_l("Write what was committed to (at most %(n)s characters).",
-                             n=f"{MAX_TEXT:,}"))
+        raise DomainError(
+            _l("Write what was committed to (at most %(n)s characters).", n=f"{MAX_TEXT:,}")
+        )
     if draft.company is not None and draft.company not in consultation.companies:
         raise DomainError(_l("Choose a responding company of this consultation, or the group."))
     source_public = _check_source(draft, consultation, actor)
     wording, wording_html = _wording(draft.public_wording if coordinator else None)
     if coordinator and not source_public and not wording:
-        raise DomainError(_l("The source is not public: write the public wording of the "
-                             "commitment."))
+        raise DomainError(
+            _l("The source is not public: write the public wording of the commitment.")
+        )
     commitment = Commitment(
-        consultation_id=consultation.id, company=draft.company, text=draft.text.strip(),
-        text_html=str(render_markdown(draft.text.strip())), public_wording=wording,
-        public_wording_html=wording_html, source_public=source_public, due_on=draft.due_on,
+        consultation_id=consultation.id,
+        company=draft.company,
+        text=draft.text.strip(),
+        text_html=str(render_markdown(draft.text.strip())),
+        public_wording=wording,
+        public_wording_html=wording_html,
+        source_public=source_public,
+        due_on=draft.due_on,
         overdue_at=start_of_local_day(draft.due_on + timedelta(days=1), consultation.timezone),
         source_kind=draft.source_kind,
         source_response=draft.source_response if draft.source_kind == SourceKind.ANSWER else None,
         source_url=draft.source_url.strip() if draft.source_kind != SourceKind.ANSWER else None,
-        status=CommitmentStatus.OPEN, created_by_id=actor.id, created_at=now,
+        status=CommitmentStatus.OPEN,
+        created_by_id=actor.id,
+        created_at=now,
     )
     db.session.add(commitment)
     db.session.flush()
     keys = _stable_keys(consultation, draft.paragraph_numbers)
     if keys:
-        db.session.execute(sa.insert(commitment_paragraphs),
-                           [{"commitment_id": commitment.id, "stable_key": k} for k in keys])
-    record(actor, "commitment.proposed" if not coordinator else "commitment.recorded",
-           commitment, now=now)
+        db.session.execute(
+            sa.insert(commitment_paragraphs),
+            [{"commitment_id": commitment.id, "stable_key": k} for k in keys],
+        )
+    record(
+        actor,
+        "commitment.proposed" if not coordinator else "commitment.recorded",
+        commitment,
+        now=now,
+    )
     if coordinator:
         _confirm(commitment, actor, now)
     return commitment
@@ -138,14 +160,26 @@ def record_commitment(consultation: Consultation, draft: CommitmentDraft, *, act
 def _confirm(commitment: Commitment, coordinator, now):
     commitment.confirmed_at = now
     commitment.confirmed_by_id = coordinator.id
-    db.session.add(CommitmentEvent(commitment=commitment, status=CommitmentStatus.OPEN,
-                                   note="", note_html="", actor_id=coordinator.id,
-                                   created_at=now))
+    db.session.add(
+        CommitmentEvent(
+            commitment=commitment,
+            status=CommitmentStatus.OPEN,
+            note="",
+            note_html="",
+            actor_id=coordinator.id,
+            created_at=now,
+        )
+    )
     db.session.flush()
 
 
-def confirm_proposal(commitment: Commitment, *, coordinator, public_wording: str | None = None,
-                     now: datetime | None = None):
+def confirm_proposal(
+    commitment: Commitment,
+    *,
+    coordinator,
+    public_wording: str | None = None,
+    now: datetime | None = None,
+):
     """Make a representative's proposal a public commitment."""
     now = now or utcnow()
     if not _is_coordinator(coordinator):
@@ -154,8 +188,9 @@ def confirm_proposal(commitment: Commitment, *, coordinator, public_wording: str
         raise DomainError(_l("This proposal is already decided."))
     wording, wording_html = _wording(public_wording)
     if not commitment.source_public and not wording:
-        raise DomainError(_l("The source is not public: write the public wording of the "
-                             "commitment."))
+        raise DomainError(
+            _l("The source is not public: write the public wording of the commitment.")
+        )
     if wording:
         commitment.public_wording, commitment.public_wording_html = wording, wording_html
     _confirm(commitment, coordinator, now)
@@ -174,9 +209,16 @@ def reject_proposal(commitment: Commitment, *, coordinator, now: datetime | None
     record(coordinator, "commitment.rejected", commitment, now=now)
 
 
-def change_status(commitment: Commitment, *, coordinator, status: CommitmentStatus, note: str,
-                  evidence_url: str, successor: Commitment | None = None,
-                  now: datetime | None = None) -> CommitmentEvent:
+def change_status(
+    commitment: Commitment,
+    *,
+    coordinator,
+    status: CommitmentStatus,
+    note: str,
+    evidence_url: str,
+    successor: Commitment | None = None,
+    now: datetime | None = None,
+) -> CommitmentEvent:
     """Every change of status needs evidence: a note with a link. The history only grows."""
     now = now or utcnow()
     if not _is_coordinator(coordinator):
@@ -190,32 +232,52 @@ def change_status(commitment: Commitment, *, coordinator, status: CommitmentStat
     if not is_http_url(evidence_url):
         raise DomainError(_l("Link to the evidence, starting with https:// or http://."))
     if status == CommitmentStatus.SUPERSEDED:
-        if successor is None or successor.id == commitment.id or not successor.is_confirmed \
-                or successor.consultation_id != commitment.consultation_id:
+        if (
+            successor is None
+            or successor.id == commitment.id
+            or not successor.is_confirmed
+            or successor.consultation_id != commitment.consultation_id
+        ):
             raise DomainError(_l("Give the reference of the commitment that replaces this one."))
     else:
         successor = None
-    event = CommitmentEvent(commitment=commitment, status=status, note=note.strip(),
-                            note_html=str(render_markdown(note.strip())),
-                            evidence_url=evidence_url.strip(), successor=successor,
-                            actor_id=coordinator.id, created_at=now)
+    event = CommitmentEvent(
+        commitment=commitment,
+        status=status,
+        note=note.strip(),
+        note_html=str(render_markdown(note.strip())),
+        evidence_url=evidence_url.strip(),
+        successor=successor,
+        actor_id=coordinator.id,
+        created_at=now,
+    )
     db.session.add(event)
     commitment.status = status
     commitment.superseded_by = successor
     db.session.flush()
-    record(coordinator, "commitment.status_changed", commitment, now=now, status=status.value,
-           successor_id=successor.id if successor else None)
+    record(
+        coordinator,
+        "commitment.status_changed",
+        commitment,
+        now=now,
+        status=status.value,
+        successor_id=successor.id if successor else None,
+    )
     return event
 
 
 # --- reading ------------------------------------------------------------------------------
 
 
-def public_commitments(*, consultation: Consultation | None = None,
-                       company: Organisation | None = None) -> list[Commitment]:
+def public_commitments(
+    *, consultation: Consultation | None = None, company: Organisation | None = None
+) -> list[Commitment]:
     """Confirmed commitments of a public consultation, soonest due first."""
-    query = (sa.select(Commitment).join(Consultation, Consultation.id == Commitment.consultation_id)
-             .where(Commitment.confirmed_at.is_not(None), Consultation.phase != "draft"))
+    query = (
+        sa.select(Commitment)
+        .join(Consultation, Consultation.id == Commitment.consultation_id)
+        .where(Commitment.confirmed_at.is_not(None), Consultation.phase != "draft")
+    )
     if consultation is not None:
         query = query.where(Commitment.consultation_id == consultation.id)
     if company is not None:
@@ -226,9 +288,11 @@ def public_commitments(*, consultation: Consultation | None = None,
 def pending_proposals(consultation: Consultation, viewer) -> list[Commitment]:
     """Proposals waiting for a coordinator: all of them for coordinators, the company's
     own for its representatives, none for anyone else."""
-    query = sa.select(Commitment).where(Commitment.consultation_id == consultation.id,
-                                        Commitment.confirmed_at.is_(None),
-                                        Commitment.rejected_at.is_(None))
+    query = sa.select(Commitment).where(
+        Commitment.consultation_id == consultation.id,
+        Commitment.confirmed_at.is_(None),
+        Commitment.rejected_at.is_(None),
+    )
     if not getattr(viewer, "is_authenticated", False) or not viewer.can_act:
         return []
     if viewer.role == Role.COMPANY_REP:
@@ -246,7 +310,8 @@ def can_see_full_text(viewer, commitment: Commitment) -> bool:
     if not getattr(viewer, "is_authenticated", False) or not viewer.can_act:
         return False
     return viewer.role == Role.COORDINATOR or (
-        viewer.role == Role.COMPANY_REP and viewer.organisation_id == commitment.company_id)
+        viewer.role == Role.COMPANY_REP and viewer.organisation_id == commitment.company_id
+    )
 
 
 def related_paragraphs(commitments: list[Commitment]) -> dict[int, list[tuple[str, str]]]:
@@ -254,8 +319,11 @@ def related_paragraphs(commitments: list[Commitment]) -> dict[int, list[tuple[st
     if not commitments:
         return {}
     rows = db.session.execute(
-        sa.select(commitment_paragraphs.c.commitment_id, commitment_paragraphs.c.stable_key,
-                  sa.func.max(Paragraph.number))
+        sa.select(
+            commitment_paragraphs.c.commitment_id,
+            commitment_paragraphs.c.stable_key,
+            sa.func.max(Paragraph.number),
+        )
         .outerjoin(Paragraph, Paragraph.stable_key == commitment_paragraphs.c.stable_key)
         .where(commitment_paragraphs.c.commitment_id.in_([c.id for c in commitments]))
         .group_by(commitment_paragraphs.c.commitment_id, commitment_paragraphs.c.stable_key)

@@ -27,18 +27,26 @@ def _consultation(slug) -> Consultation:
 
 
 def _list(template, commitments, **context):
-    return render_template(template, commitments=commitments, now=request_time(),
-                           paragraphs=services.related_paragraphs(commitments),
-                           statuses=list(CommitmentStatus), **context)
+    return render_template(
+        template,
+        commitments=commitments,
+        now=request_time(),
+        paragraphs=services.related_paragraphs(commitments),
+        statuses=list(CommitmentStatus),
+        **context,
+    )
 
 
 @bp.route("/consultations/<slug>/commitments")
 @public
 def index(slug):
     consultation = _consultation(slug)
-    return _list("commitments/index.html", services.public_commitments(consultation=consultation),
-                 consultation=consultation,
-                 proposals=services.pending_proposals(consultation, current_user))
+    return _list(
+        "commitments/index.html",
+        services.public_commitments(consultation=consultation),
+        consultation=consultation,
+        proposals=services.pending_proposals(consultation, current_user),
+    )
 
 
 @bp.route("/companies/<name>/commitments")
@@ -48,8 +56,9 @@ def company(name):
     companies = {c.id: c for consultation in public for c in consultation.companies}
     found = next((c for c in companies.values() if company_slug(c.name) == name), None)
     require(found is not None)
-    return _list("commitments/company.html", services.public_commitments(company=found),
-                 company=found)
+    return _list(
+        "commitments/company.html", services.public_commitments(company=found), company=found
+    )
 
 
 def _commitment(reference) -> Commitment:
@@ -57,19 +66,30 @@ def _commitment(reference) -> Commitment:
     consultation = db.session.get(Consultation, commitment.consultation_id)
     require(can_view_consultation(current_user, consultation))
     if not commitment.is_confirmed:  # proposals: the coordinators and the company only
-        require(current_user.is_authenticated and current_user.can_act and (
-            current_user.role == Role.COORDINATOR or (
-                current_user.role == Role.COMPANY_REP
-                and current_user.organisation_id == commitment.company_id)))
+        require(
+            current_user.is_authenticated
+            and current_user.can_act
+            and (
+                current_user.role == Role.COORDINATOR
+                or (
+                    current_user.role == Role.COMPANY_REP
+                    and current_user.organisation_id == commitment.company_id
+                )
+            )
+        )
     return commitment
 
 
 def _show(commitment, status=200, **given):
     consultation = db.session.get(Consultation, commitment.consultation_id)
-    context = dict(commitment=commitment, consultation=consultation, now=request_time(),
-                   paragraphs=services.related_paragraphs([commitment]).get(commitment.id, []),
-                   status_form=forms.StatusForm(prefix="status"),
-                   confirm_form=forms.ConfirmForm(prefix="confirm"))
+    context = dict(
+        commitment=commitment,
+        consultation=consultation,
+        now=request_time(),
+        paragraphs=services.related_paragraphs([commitment]).get(commitment.id, []),
+        status_form=forms.StatusForm(prefix="status"),
+        confirm_form=forms.ConfirmForm(prefix="confirm"),
+    )
     context.update(given)
     return render_template("commitments/show.html", **context), status
 
@@ -85,31 +105,48 @@ def show(reference):
 def new(slug):
     consultation = _consultation(slug)
     coordinator = current_user.role == Role.COORDINATOR
-    companies = consultation.companies if coordinator else [
-        c for c in consultation.companies if c.id == current_user.organisation_id]
+    companies = (
+        consultation.companies
+        if coordinator
+        else [c for c in consultation.companies if c.id == current_user.organisation_id]
+    )
     require(bool(companies) or coordinator, hide=False)  # a company not responding here
     form = forms.CommitmentForm(companies=companies, group=coordinator)
     if form.validate_on_submit():
         company = next((c for c in companies if str(c.id) == form.company.data), None)
-        response = db.session.scalar(db.select(Response).filter_by(
-            reference=form.source_response.data)) if form.source_response.data else None
+        response = (
+            db.session.scalar(db.select(Response).filter_by(reference=form.source_response.data))
+            if form.source_response.data
+            else None
+        )
         draft = services.CommitmentDraft(
-            text=form.text.data, due_on=form.due_on.data,
-            source_kind=SourceKind(form.source_kind.data), company=company,
-            source_response=response, source_url=form.source_url.data,
-            paragraph_numbers=form.paragraph_numbers(), public_wording=form.public_wording.data)
+            text=form.text.data,
+            due_on=form.due_on.data,
+            source_kind=SourceKind(form.source_kind.data),
+            company=company,
+            source_response=response,
+            source_url=form.source_url.data,
+            paragraph_numbers=form.paragraph_numbers(),
+            public_wording=form.public_wording.data,
+        )
         try:
-            commitment = services.record_commitment(consultation, draft, actor=current_user,
-                                                    now=request_time())
+            commitment = services.record_commitment(
+                consultation, draft, actor=current_user, now=request_time()
+            )
         except DomainError as exc:
             form.text.errors = [*form.text.errors, exc.message]
         else:
             db.session.commit()
-            flash(_("The commitment is recorded.") if coordinator else
-                  _("The proposal is sent to the coordinators, who confirm it."), "success")
+            flash(
+                _("The commitment is recorded.")
+                if coordinator
+                else _("The proposal is sent to the coordinators, who confirm it."),
+                "success",
+            )
             return redirect(url_for("commitments.show", reference=commitment.reference))
-    return render_template("commitments/new.html", form=form, consultation=consultation,
-                           coordinator=coordinator), 422 if form.is_submitted() else 200
+    return render_template(
+        "commitments/new.html", form=form, consultation=consultation, coordinator=coordinator
+    ), 422 if form.is_submitted() else 200
 
 
 @bp.route("/commitments/<reference>/confirm", methods=["POST"])
@@ -120,8 +157,12 @@ def confirm(reference):
     if not form.validate_on_submit():
         return _show(commitment, 422, confirm_form=form)
     try:
-        services.confirm_proposal(commitment, coordinator=current_user,
-                                  public_wording=form.public_wording.data, now=request_time())
+        services.confirm_proposal(
+            commitment,
+            coordinator=current_user,
+            public_wording=form.public_wording.data,
+            now=request_time(),
+        )
     except DomainError as exc:
         form.public_wording.errors = [exc.message]
         return _show(commitment, exc.status_code, confirm_form=form)
@@ -154,13 +195,21 @@ def change_status(reference):
     form = forms.StatusForm(prefix="status")
     if not form.validate_on_submit():
         return _show(commitment, 422, status_form=form)
-    successor = db.session.scalar(db.select(Commitment).filter_by(
-        reference=form.successor.data)) if form.successor.data else None
+    successor = (
+        db.session.scalar(db.select(Commitment).filter_by(reference=form.successor.data))
+        if form.successor.data
+        else None
+    )
     try:
-        services.change_status(commitment, coordinator=current_user,
-                               status=CommitmentStatus(form.status.data), note=form.note.data,
-                               evidence_url=form.evidence_url.data, successor=successor,
-                               now=request_time())
+        services.change_status(
+            commitment,
+            coordinator=current_user,
+            status=CommitmentStatus(form.status.data),
+            note=form.note.data,
+            evidence_url=form.evidence_url.data,
+            successor=successor,
+            now=request_time(),
+        )
     except DomainError as exc:
         form.note.errors = [*form.note.errors, exc.message]
         return _show(commitment, exc.status_code, status_form=form)

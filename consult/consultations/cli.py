@@ -19,8 +19,7 @@ def import_draft_from_file(slug: str, path: str, *, publish: bool = False):
         raise click.ClickException(f"No consultation has the address {slug!r}.")
     try:
         text = decode_upload(Path(path).read_bytes())
-        version = versions.import_draft(consultation, text, actor=None,
-                                        source_name=Path(path).name)
+        version = versions.import_draft(consultation, text, actor=None, source_name=Path(path).name)
         counts = _tally(version)
         if publish:
             versions.publish_version(version, actor=None)
@@ -31,8 +30,11 @@ def import_draft_from_file(slug: str, path: str, *, publish: bool = False):
     state = "published" if publish else "imported, not published (preview it in the browser)"
     click.echo(f"{version.label} of {slug}: {len(version.paragraphs)} paragraphs, {state}.")
     if version.base_version is not None:
-        click.echo("Compared with {}: {}.".format(
-            version.base_version.label, ", ".join(f"{n} {c}" for c, n in counts.items())))
+        click.echo(
+            "Compared with {}: {}.".format(
+                version.base_version.label, ", ".join(f"{n} {c}" for c, n in counts.items())
+            )
+        )
 
 
 def _tally(version) -> dict[str, int]:

@@ -10,8 +10,10 @@ from datetime import timedelta
 from consult.consultations import services, versions
 from consult.db import utcnow
 
-NOTE = ("*Demonstration text.* This draft was written for the Consult demonstration. It "
-        "does not come from any real industry group, company or government.")
+NOTE = (
+    "*Demonstration text.* This draft was written for the Consult demonstration. It "
+    "does not come from any real industry group, company or government."
+)
 
 DRAFT_1 = f"""\
 {NOTE}
@@ -214,29 +216,46 @@ def load_demo_consultations(*, coordinator, companies, now=None):
         title="Guiding principles on privacy and freedom of expression (demo)",
         slug="privacy-and-freedom-of-expression-demo",
         timezone="Europe/Brussels",
-        summary=("**Demonstration data.** An invented industry group asks for comments on its "
-                 "draft principles for telecommunications companies facing government "
-                 "demands. Nothing here is real."),
+        summary=(
+            "**Demonstration data.** An invented industry group asks for comments on its "
+            "draft principles for telecommunications companies facing government "
+            "demands. Nothing here is real."
+        ),
         opens_on=today - timedelta(days=21),
         closes_on=today - timedelta(days=21) + timedelta(days=83),  # twelve weeks
         companies=list(companies),
     )
-    consultation = services.create_consultation(settings, actor=coordinator,
-                                                now=now - timedelta(days=30))
-    for text, name, days_ago in [(DRAFT_1, "principles-draft-1.md", 22),
-                                 (DRAFT_2, "principles-draft-2.md", 3)]:
+    consultation = services.create_consultation(
+        settings, actor=coordinator, now=now - timedelta(days=30)
+    )
+    for text, name, days_ago in [
+        (DRAFT_1, "principles-draft-1.md", 22),
+        (DRAFT_2, "principles-draft-2.md", 3),
+    ]:
         at = now - timedelta(days=days_ago)
-        version = versions.import_draft(consultation, text, actor=coordinator,
-                                        source_name=name, now=at)
+        version = versions.import_draft(
+            consultation, text, actor=coordinator, source_name=name, now=at
+        )
         versions.publish_version(version, actor=coordinator, now=at)
         if days_ago == 22:
             services.publish_consultation(consultation, actor=coordinator, now=at)
 
-    later = services.create_consultation(services.Settings(
-        title="Guidance on network restrictions during elections (demo)",
-        slug="elections-guidance-demo", timezone="Africa/Nairobi",
-        summary="**Demonstration data.** Not yet public: only coordinators see it.",
-        companies=list(companies)), actor=coordinator, now=now - timedelta(days=2))
-    versions.import_draft(later, ELECTIONS_DRAFT, actor=coordinator,
-                          source_name="elections-draft-1.md", now=now - timedelta(days=1))
+    later = services.create_consultation(
+        services.Settings(
+            title="Guidance on network restrictions during elections (demo)",
+            slug="elections-guidance-demo",
+            timezone="Africa/Nairobi",
+            summary="**Demonstration data.** Not yet public: only coordinators see it.",
+            companies=list(companies),
+        ),
+        actor=coordinator,
+        now=now - timedelta(days=2),
+    )
+    versions.import_draft(
+        later,
+        ELECTIONS_DRAFT,
+        actor=coordinator,
+        source_name="elections-draft-1.md",
+        now=now - timedelta(days=1),
+    )
     return [consultation, later]

@@ -45,8 +45,9 @@ def similarity(old: str, new: str) -> float:
     return SequenceMatcher(None, old.split(), new.split(), autojunk=False).ratio()
 
 
-def match_paragraphs(old: Sequence[Item], new: Sequence[Item],
-                     threshold: float = SIMILARITY_THRESHOLD) -> list[Match]:
+def match_paragraphs(
+    old: Sequence[Item], new: Sequence[Item], threshold: float = SIMILARITY_THRESHOLD
+) -> list[Match]:
     """For each new item, the old item it continues (if any) and how it changed.
 
     Identical texts pair first, in order (so moved paragraphs stay unchanged); the rest
@@ -166,8 +167,12 @@ def compare_versions(old: Sequence, new: Sequence) -> list[Row]:
         elif before.text == paragraph.text:
             row = Row(Change.UNCHANGED, before, paragraph)
         else:
-            row = Row(Change.CHANGED, before, paragraph,
-                      tuple(word_diff(before.diff_text, paragraph.diff_text)))
+            row = Row(
+                Change.CHANGED,
+                before,
+                paragraph,
+                tuple(word_diff(before.diff_text, paragraph.diff_text)),
+            )
         ordered.append(((n, 0, 0), row))
     anchor = -1  # a removed paragraph follows the last surviving paragraph before it
     for i, paragraph in enumerate(old):

@@ -22,42 +22,65 @@ from consult.i18n import timezone_names
 
 
 class ConsultationForm(BaseForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)],
-                        filters=[strip_filter])
+    title = StringField(
+        _l("Title"), validators=[DataRequired(), Length(max=200)], filters=[strip_filter]
+    )
     slug = StringField(
-        _l("Address (slug)"), validators=[DataRequired(), Length(max=80)], filters=[strip_filter],
-        description=_l("Part of every link to the consultation, e.g. privacy-principles-2026: "
-                       "lower-case letters, digits and hyphens. Fixed once published."),
+        _l("Address (slug)"),
+        validators=[DataRequired(), Length(max=80)],
+        filters=[strip_filter],
+        description=_l(
+            "Part of every link to the consultation, e.g. privacy-principles-2026: "
+            "lower-case letters, digits and hyphens. Fixed once published."
+        ),
     )
-    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=5000)],
-                            filters=[strip_filter],
-                            description=_l("What is consulted on and why. Markdown."))
+    summary = TextAreaField(
+        _l("Summary"),
+        validators=[Optional(), Length(max=5000)],
+        filters=[strip_filter],
+        description=_l("What is consulted on and why. Markdown."),
+    )
     companies = SelectMultipleField(
-        _l("Responding companies"), coerce=int, validators=[Optional()],
-        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+        _l("Responding companies"),
+        coerce=int,
+        validators=[Optional()],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
     )
-    timezone = SelectField(_l("Time zone of the consultation"),
-                           description=_l("Dates are calendar days in this zone."))
-    opens_on = DateField(_l("Commenting opens on"), validators=[Optional()],
-                         description=_l("From 00:00 on this day."))
-    closes_on = DateField(_l("Commenting closes on"), validators=[Optional()],
-                          description=_l("Until 23:59 on this day. Twelve weeks is usual; "
-                                         "less than six weeks needs a reason."))
+    timezone = SelectField(
+        _l("Time zone of the consultation"), description=_l("Dates are calendar days in this zone.")
+    )
+    opens_on = DateField(
+        _l("Commenting opens on"),
+        validators=[Optional()],
+        description=_l("From 00:00 on this day."),
+    )
+    closes_on = DateField(
+        _l("Commenting closes on"),
+        validators=[Optional()],
+        description=_l(
+            "Until 23:59 on this day. Twelve weeks is usual; less than six weeks needs a reason."
+        ),
+    )
     short_period_reason = TextAreaField(
         _l("Reason for a period shorter than six weeks"),
-        validators=[Optional(), Length(max=2000)], filters=[strip_filter],
+        validators=[Optional(), Length(max=2000)],
+        filters=[strip_filter],
         description=_l("Needed only when the period is shorter than six weeks; shown publicly."),
     )
     response_window_days = IntegerField(
-        _l("Company response window (days)"), default=schedule.DEFAULT_RESPONSE_WINDOW_DAYS,
+        _l("Company response window (days)"),
+        default=schedule.DEFAULT_RESPONSE_WINDOW_DAYS,
         validators=[InputRequired(), NumberRange(min=1, max=365)],
     )
     summary_due_on = DateField(
-        _l("Summary due on"), validators=[Optional()],
+        _l("Summary due on"),
+        validators=[Optional()],
         description=_l("Leave empty for twelve weeks after the closing date."),
     )
     update_interval_days = IntegerField(
-        _l("Progress update interval (days)"), default=schedule.DEFAULT_UPDATE_INTERVAL_DAYS,
+        _l("Progress update interval (days)"),
+        default=schedule.DEFAULT_UPDATE_INTERVAL_DAYS,
         validators=[InputRequired(), NumberRange(min=7, max=365)],
     )
 
@@ -69,9 +92,13 @@ class ConsultationForm(BaseForm):
 
     def settings(self) -> Settings:
         return Settings(
-            title=self.title.data, slug=self.slug.data, summary=self.summary.data or "",
-            timezone=self.timezone.data, opens_on=self.opens_on.data,
-            closes_on=self.closes_on.data, response_window_days=self.response_window_days.data,
+            title=self.title.data,
+            slug=self.slug.data,
+            summary=self.summary.data or "",
+            timezone=self.timezone.data,
+            opens_on=self.opens_on.data,
+            closes_on=self.closes_on.data,
+            response_window_days=self.response_window_days.data,
             summary_due_on=self.summary_due_on.data,
             update_interval_days=self.update_interval_days.data,
             short_period_reason=self.short_period_reason.data,
@@ -82,18 +109,24 @@ class ConsultationForm(BaseForm):
 class EditConsultationForm(ConsultationForm):
     reason = TextAreaField(
         _l("Public reason for changing a planned date"),
-        validators=[Optional(), Length(max=2000)], filters=[strip_filter],
-        description=_l("Needed once the consultation is public and a date changes; shown on "
-                       "the timeline beside the earlier date."),
+        validators=[Optional(), Length(max=2000)],
+        filters=[strip_filter],
+        description=_l(
+            "Needed once the consultation is public and a date changes; shown on "
+            "the timeline beside the earlier date."
+        ),
     )
 
 
 class ImportForm(BaseForm):
-    file = FileField(_l("Markdown file (.md)"),
-                     description=_l("A UTF-8 text file of at most 512 KB."),
-                     render_kw={"accept": ".md,.markdown,.txt,text/markdown,text/plain"})
-    text = TextAreaField(_l("Or paste the Markdown"), validators=[Optional()],
-                         render_kw={"rows": 16, "dir": "auto"})
+    file = FileField(
+        _l("Markdown file (.md)"),
+        description=_l("A UTF-8 text file of at most 512 KB."),
+        render_kw={"accept": ".md,.markdown,.txt,text/markdown,text/plain"},
+    )
+    text = TextAreaField(
+        _l("Or paste the Markdown"), validators=[Optional()], render_kw={"rows": 16, "dir": "auto"}
+    )
 
     def chosen_upload(self):
         """The uploaded file, if one was chosen."""
@@ -104,8 +137,9 @@ class ImportForm(BaseForm):
 class MatchForm(BaseForm):
     """One entry per paragraph of the unpublished version, in order."""
 
-    matches = FieldList(StringField(validators=[Optional(), Length(max=20)],
-                                    filters=[strip_filter]))
+    matches = FieldList(
+        StringField(validators=[Optional(), Length(max=20)], filters=[strip_filter])
+    )
 
 
 class CompareForm(BaseForm):
@@ -124,8 +158,13 @@ class CompareForm(BaseForm):
 
 
 class ExtensionForm(BaseForm):
-    closes_on = DateField(_l("New closing date (local date; commenting closes at its end)"),
-                          validators=[InputRequired()])
-    reason = TextAreaField(_l("Public reason (shown on the timeline and in the update)"),
-                           validators=[DataRequired(), Length(max=2000)], filters=[strip_filter],
-                           render_kw={"rows": 3})
+    closes_on = DateField(
+        _l("New closing date (local date; commenting closes at its end)"),
+        validators=[InputRequired()],
+    )
+    reason = TextAreaField(
+        _l("Public reason (shown on the timeline and in the update)"),
+        validators=[DataRequired(), Length(max=2000)],
+        filters=[strip_filter],
+        render_kw={"rows": 3},
+    )

@@ -110,8 +110,11 @@ def decode_upload(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportProblem(
-            _l("This file is not UTF-8 text (unreadable bytes at position %(pos)d). "
-               "Save it as UTF-8 and upload it again.", pos=exc.start)
+            _l(
+                "This file is not UTF-8 text (unreadable bytes at position %(pos)d). "
+                "Save it as UTF-8 and upload it again.",
+                pos=exc.start,
+            )
         ) from exc
 
 
@@ -133,8 +136,12 @@ def parse_draft(text: str) -> list[Block]:
     if not text:
         raise ImportProblem(_l("The draft is empty. Paste the Markdown text or choose a file."))
     if _BINARY.search(text):
-        raise ImportProblem(_l("The text contains control characters, so it is not Markdown "
-                               "text. Check that you chose the right file."))
+        raise ImportProblem(
+            _l(
+                "The text contains control characters, so it is not Markdown "
+                "text. Check that you chose the right file."
+            )
+        )
     lines = text.split("\n")
     raw = []  # (kind, heading level, source)
     for token in _parser.parse(text):
@@ -145,8 +152,12 @@ def parse_draft(text: str) -> list[Block]:
         level = int(token.tag[1]) if token.type == "heading_open" else None
         raw.append((_KINDS[token.type], level, source))
     if not any(kind != BlockKind.HEADING for kind, _level, _source in raw):
-        raise ImportProblem(_l("No paragraphs were found: the draft needs at least one "
-                               "paragraph, list or quote, not only headings."))
+        raise ImportProblem(
+            _l(
+                "No paragraphs were found: the draft needs at least one "
+                "paragraph, list or quote, not only headings."
+            )
+        )
     if len(raw) > MAX_PARAGRAPHS:
         raise ImportProblem(_l("The draft has more than %(n)d paragraphs.", n=MAX_PARAGRAPHS))
     return _number(raw)

@@ -16,6 +16,7 @@ from consult.consultations.diffing import Change
 from consult.consultations.importer import BlockKind, normalise_text, readable_source
 from consult.db import enum_column, utcnow
 from consult.extensions import db
+from consult.text import imported_html
 
 
 class Phase(enum.StrEnum):
@@ -58,13 +59,9 @@ class Consultation(db.Model):
     # Derived from the local dates and the zone by set_schedule(), stored for queries.
     opens_at: Mapped[datetime | None] = mapped_column(index=True)
     closes_at: Mapped[datetime | None] = mapped_column(index=True)
-    response_window_days: Mapped[int] = mapped_column(
-        default=schedule.DEFAULT_RESPONSE_WINDOW_DAYS
-    )
+    response_window_days: Mapped[int] = mapped_column(default=schedule.DEFAULT_RESPONSE_WINDOW_DAYS)
     summary_due_on: Mapped[date | None]
-    update_interval_days: Mapped[int] = mapped_column(
-        default=schedule.DEFAULT_UPDATE_INTERVAL_DAYS
-    )
+    update_interval_days: Mapped[int] = mapped_column(default=schedule.DEFAULT_UPDATE_INTERVAL_DAYS)
     short_period_reason: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
@@ -86,8 +83,9 @@ class Consultation(db.Model):
     @hybrid_method
     def is_open_at(self, now: datetime) -> bool:
         """Commenting is open: published, and ``now`` within [opens_at, closes_at)."""
-        return self.phase == Phase.PUBLISHED and schedule.is_open(self.opens_at,
-                                                                  self.closes_at, now)
+        return self.phase == Phase.PUBLISHED and schedule.is_open(
+            self.opens_at, self.closes_at, now
+        )
 
     @is_open_at.expression
     def is_open_at(cls, now: datetime):  # noqa: N805  (the SQL form of the same rule)
@@ -168,7 +166,7 @@ class Paragraph(db.Model):
     @property
     def rendered(self) -> Markup:
         """The stored HTML, produced by consult.text.render_markdown at import."""
-        return Markup(self.html)  # noqa: S704  (already sanitised by render_markdown)
+        return imported_html(self.html)
 
     @property
     def text(self) -> str:

@@ -87,9 +87,11 @@ def _locale():
 def format_local(instant: datetime, zone: str) -> str:
     """``23:59, 3 March 2026`` for an instant in ``zone``."""
     local = instant.astimezone(ZoneInfo(zone))
-    return _("%(time)s, %(date)s",
-             time=format_time(local, "HH:mm", locale=_locale()),
-             date=format_date(local.date(), "d MMMM y", locale=_locale()))
+    return _(
+        "%(time)s, %(date)s",
+        time=format_time(local, "HH:mm", locale=_locale()),
+        date=format_date(local.date(), "d MMMM y", locale=_locale()),
+    )
 
 
 def format_local_date(day: date | None) -> str:

@@ -108,18 +108,26 @@ def _check(settings: Settings, existing: Consultation | None = None):
     if not is_timezone(settings.timezone):
         raise InvalidSettings("timezone", _l("Choose a time zone from the list."))
     if (settings.opens_on is None) != (settings.closes_on is None):
-        raise InvalidSettings("closes_on", _l("Set both the opening and the closing date, "
-                                              "or neither for now."))
+        raise InvalidSettings(
+            "closes_on", _l("Set both the opening and the closing date, or neither for now.")
+        )
     if settings.opens_on and settings.closes_on < settings.opens_on:
         raise InvalidSettings("closes_on", _l("The closing date is before the opening date."))
-    if schedule.needs_short_period_reason(settings.opens_on, settings.closes_on) and not (
-        settings.short_period_reason or ""
-    ).strip():
-        raise InvalidSettings("short_period_reason", _l(
-            "The comment period is %(days)d days, shorter than six weeks: record the reason.",
-            days=schedule.period_days(settings.opens_on, settings.closes_on)))
-    if settings.summary_due_on and settings.closes_on and (
-        settings.summary_due_on <= settings.closes_on
+    if (
+        schedule.needs_short_period_reason(settings.opens_on, settings.closes_on)
+        and not (settings.short_period_reason or "").strip()
+    ):
+        raise InvalidSettings(
+            "short_period_reason",
+            _l(
+                "The comment period is %(days)d days, shorter than six weeks: record the reason.",
+                days=schedule.period_days(settings.opens_on, settings.closes_on),
+            ),
+        )
+    if (
+        settings.summary_due_on
+        and settings.closes_on
+        and (settings.summary_due_on <= settings.closes_on)
     ):
         raise InvalidSettings("summary_due_on", _l("The summary is due after the closing date."))
     for company in settings.companies:
@@ -132,15 +140,19 @@ def _check(settings: Settings, existing: Consultation | None = None):
 def _with_defaults(settings: Settings) -> Settings:
     if settings.summary_due_on is None and settings.closes_on is not None:
         settings.summary_due_on = settings.closes_on + timedelta(
-            days=schedule.DEFAULT_SUMMARY_DELAY_DAYS)
+            days=schedule.DEFAULT_SUMMARY_DELAY_DAYS
+        )
     if not schedule.needs_short_period_reason(settings.opens_on, settings.closes_on):
         settings.short_period_reason = None
     return settings
 
 
 def _planned_dates(consultation) -> dict[Milestone, date | None]:
-    return {Milestone.OPENS: consultation.opens_on, Milestone.CLOSES: consultation.closes_on,
-            Milestone.SUMMARY_DUE: consultation.summary_due_on}
+    return {
+        Milestone.OPENS: consultation.opens_on,
+        Milestone.CLOSES: consultation.closes_on,
+        Milestone.SUMMARY_DUE: consultation.summary_due_on,
+    }
 
 
 def _apply(consultation: Consultation, settings: Settings):
@@ -161,12 +173,18 @@ def _record_date_changes(consultation, before, *, actor, reason, now):
         previous_on = before[milestone]
         if previous_on == planned_on:
             continue
-        record_planned_date(consultation, milestone, previous_on, planned_on,
-                            reason=reason, now=now)
-        record(actor, "consultation.date_planned", consultation, now=now,
-               milestone=milestone.value,
-               previous=previous_on.isoformat() if previous_on else None,
-               planned=planned_on.isoformat() if planned_on else None)
+        record_planned_date(
+            consultation, milestone, previous_on, planned_on, reason=reason, now=now
+        )
+        record(
+            actor,
+            "consultation.date_planned",
+            consultation,
+            now=now,
+            milestone=milestone.value,
+            previous=previous_on.isoformat() if previous_on else None,
+            planned=planned_on.isoformat() if planned_on else None,
+        )
 
 
 def create_consultation(settings: Settings, *, actor, now: datetime | None = None):
@@ -174,20 +192,26 @@ def create_consultation(settings: Settings, *, actor, now: datetime | None = Non
     now = now or utcnow()
     settings = _with_defaults(settings)
     _check(settings)
-    consultation = Consultation(created_at=now, created_by_id=actor.id if actor else None,
-                                phase=Phase.DRAFT)
+    consultation = Consultation(
+        created_at=now, created_by_id=actor.id if actor else None, phase=Phase.DRAFT
+    )
     _apply(consultation, settings)
     db.session.add(consultation)
     db.session.flush()
     record(actor, "consultation.created", consultation, now=now)
-    _record_date_changes(consultation, dict.fromkeys(Milestone), actor=actor, reason=None,
-                         now=now)
+    _record_date_changes(consultation, dict.fromkeys(Milestone), actor=actor, reason=None, now=now)
     db.session.flush()
     return consultation
 
 
-def update_consultation(consultation: Consultation, settings: Settings, *, actor,
-                        reason: str | None = None, now: datetime | None = None):
+def update_consultation(
+    consultation: Consultation,
+    settings: Settings,
+    *,
+    actor,
+    reason: str | None = None,
+    now: datetime | None = None,
+):
     """Change a consultation's settings. Once public, its address and time zone are
     fixed and a planned date changes only with a public reason."""
     now = now or utcnow()
@@ -197,17 +221,30 @@ def update_consultation(consultation: Consultation, settings: Settings, *, actor
     reason = (reason or "").strip() or None
     if consultation.is_public:
         if settings.slug != consultation.slug:
-            raise InvalidSettings("slug", _l("The address of a public consultation cannot "
-                                             "change: links to it must keep working."))
+            raise InvalidSettings(
+                "slug",
+                _l(
+                    "The address of a public consultation cannot "
+                    "change: links to it must keep working."
+                ),
+            )
         if settings.timezone != consultation.timezone:
-            raise InvalidSettings("timezone", _l("The time zone of a public consultation "
-                                                 "cannot change."))
-        dates_change = before != {Milestone.OPENS: settings.opens_on,
-                                  Milestone.CLOSES: settings.closes_on,
-                                  Milestone.SUMMARY_DUE: settings.summary_due_on}
+            raise InvalidSettings(
+                "timezone", _l("The time zone of a public consultation cannot change.")
+            )
+        dates_change = before != {
+            Milestone.OPENS: settings.opens_on,
+            Milestone.CLOSES: settings.closes_on,
+            Milestone.SUMMARY_DUE: settings.summary_due_on,
+        }
         if dates_change and not reason:
-            raise InvalidSettings("reason", _l("Give the public reason for changing a planned "
-                                               "date; it is shown on the timeline."))
+            raise InvalidSettings(
+                "reason",
+                _l(
+                    "Give the public reason for changing a planned "
+                    "date; it is shown on the timeline."
+                ),
+            )
     _apply(consultation, settings)
     record(actor, "consultation.updated", consultation, now=now)
     _record_date_changes(consultation, before, actor=actor, reason=reason, now=now)
@@ -239,9 +276,12 @@ def publication_problems(consultation: Consultation) -> list[str]:
     ):
         problems.append(_l("Record the reason for a comment period shorter than six weeks."))
     has_version = db.session.scalar(
-        sa.select(sa.func.count()).select_from(DocumentVersion).where(
+        sa.select(sa.func.count())
+        .select_from(DocumentVersion)
+        .where(
             DocumentVersion.consultation_id == consultation.id,
-            DocumentVersion.published_at.is_not(None))
+            DocumentVersion.published_at.is_not(None),
+        )
     )
     if not has_version:
         problems.append(_l("Import and publish Draft 1."))
@@ -269,8 +309,12 @@ def conclude_consultation(consultation: Consultation, *, actor, now: datetime | 
     if consultation.phase != Phase.PUBLISHED:
         raise DomainError(_l("Only a published consultation can be concluded."))
     if consultation.closes_at is None or now < consultation.closes_at:
-        raise DomainError(_l("Commenting is still open or not yet closed: a consultation "
-                             "is concluded after its closing date."))
+        raise DomainError(
+            _l(
+                "Commenting is still open or not yet closed: a consultation "
+                "is concluded after its closing date."
+            )
+        )
     consultation.phase = Phase.CONCLUDED
     consultation.concluded_at = now
     record_event(consultation, EventKind.PHASE_CHANGED, phase=Phase.CONCLUDED, now=now)
@@ -281,8 +325,10 @@ def conclude_consultation(consultation: Consultation, *, actor, now: datetime | 
 def company_choices() -> list[Organisation]:
     return db.session.scalars(
         sa.select(Organisation)
-        .where(Organisation.kind == OrganisationKind.COMPANY,
-               Organisation.status == OrganisationStatus.CONFIRMED)
+        .where(
+            Organisation.kind == OrganisationKind.COMPANY,
+            Organisation.status == OrganisationStatus.CONFIRMED,
+        )
         .order_by(sa.func.lower(Organisation.name))
     ).all()
 
@@ -292,8 +338,9 @@ def company_choices() -> list[Organisation]:
 REOPEN_WITHIN_DAYS = 14
 
 
-def extend_closing(consultation: Consultation, closes_on: date, *, actor, reason: str,
-                   now: datetime | None = None):
+def extend_closing(
+    consultation: Consultation, closes_on: date, *, actor, reason: str, now: datetime | None = None
+):
     """Move the closing date later, for everyone, with a public reason.
 
     The earlier date stays on the timeline, and the extension is posted as an update.
@@ -302,8 +349,7 @@ def extend_closing(consultation: Consultation, closes_on: date, *, actor, reason
     now = now or utcnow()
     reason = (reason or "").strip()
     if consultation.phase != Phase.PUBLISHED or consultation.closes_on is None:
-        raise DomainError(_l("Only a published consultation with a closing date can be "
-                             "extended."))
+        raise DomainError(_l("Only a published consultation with a closing date can be extended."))
     if not reason:
         raise InvalidSettings("reason", _l("Give the public reason for the extension."))
     previous = consultation.closes_on
@@ -314,18 +360,35 @@ def extend_closing(consultation: Consultation, closes_on: date, *, actor, reason
         raise DomainError(_l("A consultation can be reopened only within 14 days of its close."))
     before = _planned_dates(consultation)
     consultation.set_schedule(consultation.opens_on, closes_on, consultation.timezone)
-    record(actor, "consultation.extended", consultation, now=now,
-           previous=previous.isoformat(), planned=closes_on.isoformat())
+    record(
+        actor,
+        "consultation.extended",
+        consultation,
+        now=now,
+        previous=previous.isoformat(),
+        planned=closes_on.isoformat(),
+    )
     _record_date_changes(consultation, before, actor=actor, reason=reason, now=now)
     kind = UpdateKind.REOPENING if reopening else UpdateKind.EXTENSION
     post_update(
-        consultation, kind=kind, author=actor, now=now,
-        title=str(_l("Commenting reopened until %(date)s", date=schedule.format_local_date(closes_on))
-                  if reopening else
-                  _l("Commenting extended to %(date)s", date=schedule.format_local_date(closes_on))),
-        body=str(_l("The closing date moves from %(old)s to %(new)s (%(zone)s), for everyone. "
-                    "Reason: %(reason)s", old=schedule.format_local_date(previous),
-                    new=schedule.format_local_date(closes_on), zone=consultation.timezone,
-                    reason=reason)),
+        consultation,
+        kind=kind,
+        author=actor,
+        now=now,
+        title=str(
+            _l("Commenting reopened until %(date)s", date=schedule.format_local_date(closes_on))
+            if reopening
+            else _l("Commenting extended to %(date)s", date=schedule.format_local_date(closes_on))
+        ),
+        body=str(
+            _l(
+                "The closing date moves from %(old)s to %(new)s (%(zone)s), for everyone. "
+                "Reason: %(reason)s",
+                old=schedule.format_local_date(previous),
+                new=schedule.format_local_date(closes_on),
+                zone=consultation.timezone,
+                reason=reason,
+            )
+        ),
     )
     db.session.flush()

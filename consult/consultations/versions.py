@@ -32,8 +32,10 @@ class ImportRefused(DomainError):
 def published_versions(consultation: Consultation) -> list[DocumentVersion]:
     return db.session.scalars(
         sa.select(DocumentVersion)
-        .where(DocumentVersion.consultation_id == consultation.id,
-               DocumentVersion.published_at.is_not(None))
+        .where(
+            DocumentVersion.consultation_id == consultation.id,
+            DocumentVersion.published_at.is_not(None),
+        )
         .order_by(DocumentVersion.number)
     ).all()
 
@@ -41,8 +43,10 @@ def published_versions(consultation: Consultation) -> list[DocumentVersion]:
 def latest_published_version(consultation: Consultation) -> DocumentVersion | None:
     return db.session.scalar(
         sa.select(DocumentVersion)
-        .where(DocumentVersion.consultation_id == consultation.id,
-               DocumentVersion.published_at.is_not(None))
+        .where(
+            DocumentVersion.consultation_id == consultation.id,
+            DocumentVersion.published_at.is_not(None),
+        )
         .order_by(DocumentVersion.number.desc())
         .limit(1)
     )
@@ -51,15 +55,18 @@ def latest_published_version(consultation: Consultation) -> DocumentVersion | No
 def pending_version(consultation: Consultation) -> DocumentVersion | None:
     """The imported, not yet published version, if any (there is at most one)."""
     return db.session.scalar(
-        sa.select(DocumentVersion).where(DocumentVersion.consultation_id == consultation.id,
-                                         DocumentVersion.published_at.is_(None))
+        sa.select(DocumentVersion).where(
+            DocumentVersion.consultation_id == consultation.id,
+            DocumentVersion.published_at.is_(None),
+        )
     )
 
 
 def version_by_number(consultation: Consultation, number: int) -> DocumentVersion | None:
     return db.session.scalar(
-        sa.select(DocumentVersion).where(DocumentVersion.consultation_id == consultation.id,
-                                         DocumentVersion.number == number)
+        sa.select(DocumentVersion).where(
+            DocumentVersion.consultation_id == consultation.id, DocumentVersion.number == number
+        )
     )
 
 
@@ -76,9 +83,11 @@ def resolve_permalink(consultation: Consultation, key: str, viewer) -> Paragraph
     candidates = db.session.execute(
         sa.select(Paragraph, DocumentVersion)
         .join(DocumentVersion, Paragraph.version_id == DocumentVersion.id)
-        .where(DocumentVersion.consultation_id == consultation.id,
-               Paragraph.stable_key == key,
-               DocumentVersion.published_at.is_not(None))
+        .where(
+            DocumentVersion.consultation_id == consultation.id,
+            Paragraph.stable_key == key,
+            DocumentVersion.published_at.is_not(None),
+        )
         .order_by(DocumentVersion.number.desc())
     ).all()
     for paragraph, version in candidates:
@@ -90,8 +99,9 @@ def resolve_permalink(consultation: Consultation, key: str, viewer) -> Paragraph
 # --- importing -----------------------------------------------------------------------------
 
 
-def import_draft(consultation: Consultation, text: str, *, actor, source_name: str,
-                 now: datetime | None = None) -> DocumentVersion:
+def import_draft(
+    consultation: Consultation, text: str, *, actor, source_name: str, now: datetime | None = None
+) -> DocumentVersion:
     """Import Markdown as the consultation's next, unpublished version, matched against
     the latest published one. Replaces any earlier unpublished import."""
     now = now or utcnow()
@@ -105,8 +115,12 @@ def import_draft(consultation: Consultation, text: str, *, actor, source_name: s
         db.session.flush()
     base = latest_published_version(consultation)
     version = DocumentVersion(
-        consultation=consultation, number=(base.number + 1) if base else 1, base_version=base,
-        source=text, source_name=source_name[:200], imported_at=now,
+        consultation=consultation,
+        number=(base.number + 1) if base else 1,
+        base_version=base,
+        source=text,
+        source_name=source_name[:200],
+        imported_at=now,
         imported_by_id=actor.id if actor else None,
     )
     db.session.add(version)
@@ -118,15 +132,29 @@ def import_draft(consultation: Consultation, text: str, *, actor, source_name: s
     keys = _KeyMaker(consultation)
     for position, (block, match) in enumerate(zip(blocks, matches, strict=True)):
         before = base_paragraphs[match.old] if match.old is not None else None
-        version.paragraphs.append(Paragraph(
-            position=position, number=block.number, kind=block.kind, level=block.level,
-            source=block.source, html=str(render_markdown(block.source)),
-            stable_key=before.stable_key if before else keys.new(),
-            previous_id=before.id if before else None, change=match.change,
-        ))
+        version.paragraphs.append(
+            Paragraph(
+                position=position,
+                number=block.number,
+                kind=block.kind,
+                level=block.level,
+                source=block.source,
+                html=str(render_markdown(block.source)),
+                stable_key=before.stable_key if before else keys.new(),
+                previous_id=before.id if before else None,
+                change=match.change,
+            )
+        )
     db.session.flush()
-    record(actor, "version.imported", version, now=now, consultation_id=consultation.id,
-           number=version.number, paragraphs=len(blocks))
+    record(
+        actor,
+        "version.imported",
+        version,
+        now=now,
+        consultation_id=consultation.id,
+        number=version.number,
+        paragraphs=len(blocks),
+    )
     return version
 
 
@@ -134,11 +162,13 @@ class _KeyMaker:
     """New stable keys, unique among every key the consultation has ever used."""
 
     def __init__(self, consultation):
-        self.used = set(db.session.scalars(
-            sa.select(Paragraph.stable_key)
-            .join(DocumentVersion, Paragraph.version_id == DocumentVersion.id)
-            .where(DocumentVersion.consultation_id == consultation.id)
-        ))
+        self.used = set(
+            db.session.scalars(
+                sa.select(Paragraph.stable_key)
+                .join(DocumentVersion, Paragraph.version_id == DocumentVersion.id)
+                .where(DocumentVersion.consultation_id == consultation.id)
+            )
+        )
 
     def new(self) -> str:
         while True:
@@ -148,8 +178,13 @@ class _KeyMaker:
                 return key
 
 
-def correct_matches(version: DocumentVersion, previous_numbers: list[str | None], *, actor,
-                    now: datetime | None = None) -> DocumentVersion:
+def correct_matches(
+    version: DocumentVersion,
+    previous_numbers: list[str | None],
+    *,
+    actor,
+    now: datetime | None = None,
+) -> DocumentVersion:
     """Set by hand which paragraph of the base version each paragraph continues.
 
     ``previous_numbers[i]`` is a paragraph number of the base version for the i-th
@@ -159,23 +194,28 @@ def correct_matches(version: DocumentVersion, previous_numbers: list[str | None]
         raise DomainError(_l("A published version never changes."))
     paragraphs = paragraphs_of(version)
     if len(previous_numbers) != len(paragraphs):
-        raise DomainError(_l("The draft changed while you were correcting it: reload the "
-                             "preview and try again."))
+        raise DomainError(
+            _l("The draft changed while you were correcting it: reload the preview and try again.")
+        )
     base = paragraphs_of(version.base_version) if version.base_version else []
     by_number = {p.number: p for p in base}
     wanted, problems = [], {}
     for index, number in enumerate(previous_numbers):
         number = (number or "").strip().lstrip("§") or None
         if number is not None and number not in by_number:
-            problems[index] = _l("There is no paragraph %(number)s in %(label)s.",
-                                 number=number, label=version.base_version.label
-                                 if version.base_version else "")
+            problems[index] = _l(
+                "There is no paragraph %(number)s in %(label)s.",
+                number=number,
+                label=version.base_version.label if version.base_version else "",
+            )
         wanted.append(by_number.get(number) if number else None)
     seen = {}
     for index, before in enumerate(wanted):
         if before is not None and before.id in seen:
-            problems[index] = _l("Paragraph %(number)s is already matched to another "
-                                 "paragraph.", number=before.number)
+            problems[index] = _l(
+                "Paragraph %(number)s is already matched to another paragraph.",
+                number=before.number,
+            )
         elif before is not None:
             seen[before.id] = index
     if problems:
@@ -195,11 +235,19 @@ def correct_matches(version: DocumentVersion, previous_numbers: list[str | None]
         else:
             paragraph.previous_id = before.id
             paragraph.stable_key = before.stable_key
-            paragraph.change = (diffing.Change.UNCHANGED if before.text == paragraph.text
-                                else diffing.Change.CHANGED)
+            paragraph.change = (
+                diffing.Change.UNCHANGED
+                if before.text == paragraph.text
+                else diffing.Change.CHANGED
+            )
     db.session.flush()
-    record(actor, "version.matching_corrected", version, now=now,
-           consultation_id=version.consultation_id)
+    record(
+        actor,
+        "version.matching_corrected",
+        version,
+        now=now,
+        consultation_id=version.consultation_id,
+    )
     return version
 
 
@@ -218,13 +266,20 @@ def publish_version(version: DocumentVersion, *, actor, now: datetime | None = N
         raise DomainError(_l("This version is already published."))
     latest = latest_published_version(version.consultation)
     if (latest.id if latest else None) != version.base_version_id:
-        raise DomainError(_l("Another version was published since this one was imported. "
-                             "Import the draft again."))
+        raise DomainError(
+            _l("Another version was published since this one was imported. Import the draft again.")
+        )
     version.published_at = now
     version.published_by_id = actor.id if actor else None
     record_event(version.consultation, EventKind.VERSION_PUBLISHED, version=version, now=now)
-    record(actor, "version.published", version, now=now,
-           consultation_id=version.consultation_id, number=version.number)
+    record(
+        actor,
+        "version.published",
+        version,
+        now=now,
+        consultation_id=version.consultation_id,
+        number=version.number,
+    )
     db.session.flush()
 
 
@@ -232,7 +287,13 @@ def discard_version(version: DocumentVersion, *, actor, now: datetime | None = N
     """Throw away an unpublished import."""
     if version.is_published:
         raise DomainError(_l("A published version never changes."))
-    record(actor, "version.discarded", version, now=now,
-           consultation_id=version.consultation_id, number=version.number)
+    record(
+        actor,
+        "version.discarded",
+        version,
+        now=now,
+        consultation_id=version.consultation_id,
+        number=version.number,
+    )
     db.session.delete(version)
     db.session.flush()

@@ -46,8 +46,9 @@ def _status(form):
 @bp.route("/")
 @public
 def index():
-    return render_template("consultations/index.html",
-                           groups=services.consultations_by_phase(current_user))
+    return render_template(
+        "consultations/index.html", groups=services.consultations_by_phase(current_user)
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -61,8 +62,13 @@ def new():
             getattr(form, exc.field).errors.append(exc.message)
         else:
             db.session.commit()
-            flash(_("Consultation created. It stays a draft, seen only by coordinators, "
-                    "until you publish it."), "success")
+            flash(
+                _(
+                    "Consultation created. It stays a draft, seen only by coordinators, "
+                    "until you publish it."
+                ),
+                "success",
+            )
             return redirect(url_for("consultations.show", slug=consultation.slug))
     return render_template("consultations/form.html", form=form, consultation=None), _status(form)
 
@@ -99,8 +105,9 @@ def edit(slug):
         form.companies.data = [c.id for c in consultation.companies]
     if form.validate_on_submit():
         try:
-            services.update_consultation(consultation, form.settings(), actor=current_user,
-                                         reason=form.reason.data)
+            services.update_consultation(
+                consultation, form.settings(), actor=current_user, reason=form.reason.data
+            )
         except services.InvalidSettings as exc:
             db.session.rollback()
             getattr(form, exc.field).errors.append(exc.message)
@@ -108,8 +115,9 @@ def edit(slug):
             db.session.commit()
             flash(_("Changes saved."), "success")
             return redirect(url_for("consultations.show", slug=consultation.slug))
-    return render_template("consultations/form.html", form=form,
-                           consultation=consultation), _status(form)
+    return render_template(
+        "consultations/form.html", form=form, consultation=consultation
+    ), _status(form)
 
 
 def _phase_action(slug, service, message):
@@ -131,8 +139,7 @@ def _phase_action(slug, service, message):
 @bp.route("/<slug>/publish", methods=["POST"])
 @coordinator_required
 def publish(slug):
-    return _phase_action(slug, services.publish_consultation,
-                         _("The consultation is public."))
+    return _phase_action(slug, services.publish_consultation, _("The consultation is public."))
 
 
 @bp.route("/<slug>/extend", methods=["POST"])
@@ -142,8 +149,13 @@ def extend(slug):
     form = forms.ExtensionForm(prefix="extend")
     if form.validate_on_submit():
         try:
-            services.extend_closing(consultation, form.closes_on.data, actor=current_user,
-                                    reason=form.reason.data, now=request_time())
+            services.extend_closing(
+                consultation,
+                form.closes_on.data,
+                actor=current_user,
+                reason=form.reason.data,
+                now=request_time(),
+            )
         except services.InvalidSettings as exc:
             db.session.rollback()
             getattr(form, exc.field).errors.append(exc.message)
@@ -152,8 +164,9 @@ def extend(slug):
             form.closes_on.errors.append(exc.message)
         else:
             db.session.commit()
-            flash(_("The closing date is extended for everyone, and an update is posted."),
-                  "success")
+            flash(
+                _("The closing date is extended for everyone, and an update is posted."), "success"
+            )
             return redirect(url_for("consultations.show", slug=slug))
     return _render_show(consultation, extension_form=form), 422
 
@@ -161,8 +174,7 @@ def extend(slug):
 @bp.route("/<slug>/conclude", methods=["POST"])
 @coordinator_required
 def conclude(slug):
-    return _phase_action(slug, services.conclude_consultation,
-                         _("The consultation is concluded."))
+    return _phase_action(slug, services.conclude_consultation, _("The consultation is concluded."))
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -215,8 +227,9 @@ def permalink(slug, key):
     latest = versions.latest_published_version(consultation)
     if paragraph.version_id == latest.id:
         return redirect(url_for("consultations.draft", slug=slug, _anchor=key))
-    return redirect(url_for("consultations.version", slug=slug,
-                            number=paragraph.version.number, _anchor=key))
+    return redirect(
+        url_for("consultations.version", slug=slug, number=paragraph.version.number, _anchor=key)
+    )
 
 
 @bp.route("/<slug>/compare")
@@ -238,9 +251,14 @@ def compare(slug):
     tally = {change: sum(1 for r in rows if r.change == change) for change in Change}
     if form.changes_only.data:
         rows = [r for r in rows if r.change != Change.UNCHANGED]
-    return render_template("consultations/compare.html", consultation=consultation,
-                           form=form, rows=rows, tally=tally,
-                           enough=len(published) >= 2), 200 if valid else 422
+    return render_template(
+        "consultations/compare.html",
+        consultation=consultation,
+        form=form,
+        rows=rows,
+        tally=tally,
+        enough=len(published) >= 2,
+    ), 200 if valid else 422
 
 
 # --- importing and publishing drafts ---------------------------------------------------------
@@ -261,8 +279,7 @@ def import_draft(slug):
                 source_name = upload.filename
             else:
                 text, source_name = form.text.data or "", _("pasted text")
-            versions.import_draft(consultation, text, actor=current_user,
-                                  source_name=source_name)
+            versions.import_draft(consultation, text, actor=current_user, source_name=source_name)
         except (ImportProblem, versions.ImportRefused) as exc:
             db.session.rollback()
             field = form.file if upload is not None else form.text
@@ -271,8 +288,9 @@ def import_draft(slug):
             db.session.commit()
             flash(_("Check how the draft was split and numbered, then publish it."), "success")
             return redirect(url_for("consultations.preview", slug=slug))
-    return render_template("consultations/import.html", consultation=consultation,
-                           form=form), _status(form)
+    return render_template(
+        "consultations/import.html", consultation=consultation, form=form
+    ), _status(form)
 
 
 def _pending_or_404(consultation) -> DocumentVersion:
@@ -291,14 +309,20 @@ def preview(slug):
     base = pending.base_version
     base_paragraphs = versions.paragraphs_of(base) if base else []
     by_id = {p.id: p for p in base_paragraphs}
-    form = forms.MatchForm(data={"matches": [
-        by_id[p.previous_id].number if p.previous_id in by_id else "" for p in paragraphs]})
+    form = forms.MatchForm(
+        data={
+            "matches": [
+                by_id[p.previous_id].number if p.previous_id in by_id else "" for p in paragraphs
+            ]
+        }
+    )
     status = 200
     if form.is_submitted():
         if form.validate():
             try:
-                versions.correct_matches(pending, [e.data or None for e in form.matches],
-                                         actor=current_user)
+                versions.correct_matches(
+                    pending, [e.data or None for e in form.matches], actor=current_user
+                )
             except versions.MatchProblems as exc:
                 db.session.rollback()
                 for index, message in exc.problems.items():
@@ -314,12 +338,18 @@ def preview(slug):
     kept = {p.previous_id for p in paragraphs if p.previous_id}
     rows = compare_versions(base_paragraphs, paragraphs) if base else []
     return render_template(
-        "consultations/preview.html", consultation=consultation, version=pending,
-        paragraphs=paragraphs, base=base, by_id=by_id, form=form,
+        "consultations/preview.html",
+        consultation=consultation,
+        version=pending,
+        paragraphs=paragraphs,
+        base=base,
+        by_id=by_id,
+        form=form,
         entries=list(zip(paragraphs, form.matches, strict=True)),
         removed=[p for p in base_paragraphs if p.id not in kept],
         diffs={r.new.id: r.segments for r in rows if r.new is not None and r.segments},
-        outline=reading_outline(paragraphs), action_form=ActionForm(),
+        outline=reading_outline(paragraphs),
+        action_form=ActionForm(),
     ), status
 
 

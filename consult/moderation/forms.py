@@ -22,23 +22,33 @@ def _reasons():
 
 class FlagForm(BaseForm):
     default_prefix = "flag"
-    reason = SelectField(_l("Why should the moderators look at it?"), choices=_reasons(),
-                         validators=[DataRequired()])
-    note = TextAreaField(_l("Anything the moderators should know (optional, not published)"),
-                         validators=[Optional(), Length(max=2000)], filters=[strip_filter],
-                         render_kw={"rows": 2})
+    reason = SelectField(
+        _l("Why should the moderators look at it?"), choices=_reasons(), validators=[DataRequired()]
+    )
+    note = TextAreaField(
+        _l("Anything the moderators should know (optional, not published)"),
+        validators=[Optional(), Length(max=2000)],
+        filters=[strip_filter],
+        render_kw={"rows": 2},
+    )
 
 
 class HideForm(BaseForm):
     default_prefix = "hide"
     reason_code = SelectField(_l("Rule broken"), choices=_reasons(), validators=[DataRequired()])
-    reason = TextAreaField(_l("Public reason (shown in place of the text)"),
-                           validators=[DataRequired(), Length(max=500)], filters=[strip_filter],
-                           render_kw={"rows": 2})
+    reason = TextAreaField(
+        _l("Public reason (shown in place of the text)"),
+        validators=[DataRequired(), Length(max=500)],
+        filters=[strip_filter],
+        render_kw={"rows": 2},
+    )
 
 
 class RestoreForm(BaseForm):
     default_prefix = "restore"
-    reason = TextAreaField(_l("Public reason for restoring"),
-                           validators=[DataRequired(), Length(max=500)], filters=[strip_filter],
-                           render_kw={"rows": 2})
+    reason = TextAreaField(
+        _l("Public reason for restoring"),
+        validators=[DataRequired(), Length(max=500)],
+        filters=[strip_filter],
+        render_kw={"rows": 2},
+    )

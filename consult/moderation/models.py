@@ -49,8 +49,9 @@ class ModerationAction(db.Model):
     kind: Mapped[ModerationKind] = mapped_column(enum_column(ModerationKind))
     comment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("comments.id"), index=True)
     reply_id: Mapped[int | None] = mapped_column(sa.ForeignKey("replies.id"))
-    consultation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("consultations.id"),
-                                                        index=True)
+    consultation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("consultations.id"), index=True
+    )
     reason_code: Mapped[FlagReason | None] = mapped_column(enum_column(FlagReason))
     reason: Mapped[str | None] = mapped_column(sa.Text)
     moderator_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))

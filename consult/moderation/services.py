@@ -14,17 +14,26 @@ from consult.moderation.models import Flag, FlagReason, ModerationAction, Modera
 from consult.permissions import Role
 
 
-def flag_comment(comment: Comment, *, user, reason: FlagReason, note: str | None,
-                 now: datetime | None = None) -> Flag:
+def flag_comment(
+    comment: Comment, *, user, reason: FlagReason, note: str | None, now: datetime | None = None
+) -> Flag:
     """Any signed-in, active account may flag a comment it can see, once."""
     if not user.can_act:
         raise NotAllowed(_l("Your account cannot flag comments."))
-    existing = db.session.scalar(sa.select(Flag).where(
-        Flag.comment_id == comment.id, Flag.user_id == user.id, Flag.resolved_at.is_(None)))
+    existing = db.session.scalar(
+        sa.select(Flag).where(
+            Flag.comment_id == comment.id, Flag.user_id == user.id, Flag.resolved_at.is_(None)
+        )
+    )
     if existing is not None:
         return existing
-    flag = Flag(comment_id=comment.id, user_id=user.id, reason=FlagReason(reason),
-                note=note or None, created_at=now or utcnow())
+    flag = Flag(
+        comment_id=comment.id,
+        user_id=user.id,
+        reason=FlagReason(reason),
+        note=note or None,
+        created_at=now or utcnow(),
+    )
     db.session.add(flag)
     db.session.flush()
     # Not audited: an entry would pair the reader's account with the comment.
@@ -38,13 +47,20 @@ def _require_coordinator(user):
 
 def _resolve_flags(comment: Comment, now: datetime):
     db.session.execute(
-        sa.update(Flag).where(Flag.comment_id == comment.id, Flag.resolved_at.is_(None))
+        sa.update(Flag)
+        .where(Flag.comment_id == comment.id, Flag.resolved_at.is_(None))
         .values(resolved_at=now)
     )
 
 
-def hide_comment(comment: Comment, *, moderator, reason_code: FlagReason, reason: str,
-                 now: datetime | None = None):
+def hide_comment(
+    comment: Comment,
+    *,
+    moderator,
+    reason_code: FlagReason,
+    reason: str,
+    now: datetime | None = None,
+):
     """Hide a comment from public view with a public reason, keeping it for the record."""
     now = now or utcnow()
     _require_coordinator(moderator)
@@ -52,10 +68,17 @@ def hide_comment(comment: Comment, *, moderator, reason_code: FlagReason, reason
         raise DomainError(_l("This comment is already hidden."))
     comment.hidden_at = now
     comment.hidden_reason = reason
-    db.session.add(ModerationAction(kind=ModerationKind.HIDE, comment_id=comment.id,
-                                    consultation_id=comment.consultation_id,
-                                    reason_code=FlagReason(reason_code), reason=reason,
-                                    moderator_id=moderator.id, created_at=now))
+    db.session.add(
+        ModerationAction(
+            kind=ModerationKind.HIDE,
+            comment_id=comment.id,
+            consultation_id=comment.consultation_id,
+            reason_code=FlagReason(reason_code),
+            reason=reason,
+            moderator_id=moderator.id,
+            created_at=now,
+        )
+    )
     _resolve_flags(comment, now)
     db.session.flush()
     record(moderator, "comment.hidden", comment, now=now, reason=FlagReason(reason_code).value)
@@ -75,9 +98,16 @@ def restore_comment(comment: Comment, *, moderator, reason: str, now: datetime |
     hidden_at = comment.hidden_at
     comment.hidden_at = None
     comment.hidden_reason = None
-    db.session.add(ModerationAction(kind=ModerationKind.RESTORE, comment_id=comment.id,
-                                    consultation_id=comment.consultation_id, reason=reason,
-                                    moderator_id=moderator.id, created_at=now))
+    db.session.add(
+        ModerationAction(
+            kind=ModerationKind.RESTORE,
+            comment_id=comment.id,
+            consultation_id=comment.consultation_id,
+            reason=reason,
+            moderator_id=moderator.id,
+            created_at=now,
+        )
+    )
     db.session.flush()
     record(moderator, "comment.restored", comment, now=now)
     from consult.comments.campaigns import match_comment
@@ -119,19 +149,27 @@ def moderation_figures(consultation_id: int) -> dict:
 
     Counts of 1–4 become None ("fewer than 5"), so nobody learns of one flag."""
     flags = db.session.scalar(
-        sa.select(sa.func.count(Flag.id)).join(Comment, Flag.comment_id == Comment.id)
+        sa.select(sa.func.count(Flag.id))
+        .join(Comment, Flag.comment_id == Comment.id)
         .where(Comment.consultation_id == consultation_id)
     )
-    hides = dict(db.session.execute(
-        sa.select(ModerationAction.reason_code, sa.func.count())
-        .where(ModerationAction.consultation_id == consultation_id,
-               ModerationAction.kind == ModerationKind.HIDE)
-        .group_by(ModerationAction.reason_code)
-    ).all())
+    hides = dict(
+        db.session.execute(
+            sa.select(ModerationAction.reason_code, sa.func.count())
+            .where(
+                ModerationAction.consultation_id == consultation_id,
+                ModerationAction.kind == ModerationKind.HIDE,
+            )
+            .group_by(ModerationAction.reason_code)
+        ).all()
+    )
     restores = db.session.scalar(
-        sa.select(sa.func.count()).select_from(ModerationAction)
-        .where(ModerationAction.consultation_id == consultation_id,
-               ModerationAction.kind == ModerationKind.RESTORE)
+        sa.select(sa.func.count())
+        .select_from(ModerationAction)
+        .where(
+            ModerationAction.consultation_id == consultation_id,
+            ModerationAction.kind == ModerationKind.RESTORE,
+        )
     )
     return {
         "flags": suppress_small(flags),

@@ -44,8 +44,13 @@ def flag(reference):
     comment = _comment(reference)
     form = forms.FlagForm()
     if form.validate_on_submit():
-        services.flag_comment(comment, user=current_user, reason=form.reason.data,
-                              note=form.note.data, now=request_time())
+        services.flag_comment(
+            comment,
+            user=current_user,
+            reason=form.reason.data,
+            note=form.note.data,
+            now=request_time(),
+        )
         db.session.commit()
         flash(_("Thank you. The moderators will look at it."), "success")
     else:
@@ -60,9 +65,13 @@ def hide(reference):
     form = forms.HideForm()
     if form.validate_on_submit():
         try:
-            services.hide_comment(comment, moderator=current_user,
-                                  reason_code=FlagReason(form.reason_code.data),
-                                  reason=form.reason.data, now=request_time())
+            services.hide_comment(
+                comment,
+                moderator=current_user,
+                reason_code=FlagReason(form.reason_code.data),
+                reason=form.reason.data,
+                now=request_time(),
+            )
         except DomainError as exc:
             flash(exc.message, "error")
             return _back(comment)
@@ -80,8 +89,9 @@ def restore(reference):
     form = forms.RestoreForm()
     if form.validate_on_submit():
         try:
-            services.restore_comment(comment, moderator=current_user, reason=form.reason.data,
-                                     now=request_time())
+            services.restore_comment(
+                comment, moderator=current_user, reason=form.reason.data, now=request_time()
+            )
         except DomainError as exc:
             flash(exc.message, "error")
             return _back(comment)
@@ -110,9 +120,13 @@ def decide_late(reference):
     form = comment_forms.LateDecisionForm()
     if form.validate_on_submit():
         try:
-            comment_services.decide_late_comment(comment, coordinator=current_user,
-                                                 accept=form.decision.data == "accept",
-                                                 reason=form.reason.data, now=request_time())
+            comment_services.decide_late_comment(
+                comment,
+                coordinator=current_user,
+                accept=form.decision.data == "accept",
+                reason=form.reason.data,
+                now=request_time(),
+            )
         except DomainError as exc:
             flash(exc.message, "error")
             return _back(comment)
@@ -132,12 +146,12 @@ def reveal(reference):
     if not form.validate_on_submit():
         flash(_("Give the reason for looking; it is recorded and shown to the author."), "error")
         return _back(comment)
-    reveal = comment_services.reveal_identity(comment, officer=current_user,
-                                              reason=form.reason.data, now=request_time())
+    reveal = comment_services.reveal_identity(
+        comment, officer=current_user, reason=form.reason.data, now=request_time()
+    )
     db.session.commit()
     author = db.session.get(User, comment.author_id)
-    return render_template("moderation/reveal.html", comment=comment, reveal=reveal,
-                           author=author)
+    return render_template("moderation/reveal.html", comment=comment, reveal=reveal, author=author)
 
 
 @bp.route("/comments/<reference>/revisions/<int:number>/redact", methods=["POST"])
@@ -145,12 +159,12 @@ def reveal(reference):
 def redact(reference, number):
     """Blank an earlier revision at the author's request; audited."""
     comment = _comment(reference)
-    revision = db.first_or_404(db.select(CommentRevision).filter_by(comment_id=comment.id,
-                                                                     number=number))
+    revision = db.first_or_404(
+        db.select(CommentRevision).filter_by(comment_id=comment.id, number=number)
+    )
     if ActionForm().validate_on_submit():
         try:
-            comment_services.redact_revision(revision, coordinator=current_user,
-                                             now=request_time())
+            comment_services.redact_revision(revision, coordinator=current_user, now=request_time())
         except DomainError as exc:
             flash(exc.message, "error")
             return _back(comment)
@@ -163,16 +177,25 @@ def redact(reference, number):
 @coordinator_required
 def queue():
     late = db.session.scalars(
-        sa.select(Comment).where(Comment.late_status == LateStatus.PENDING)
+        sa.select(Comment)
+        .where(Comment.late_status == LateStatus.PENDING)
         .order_by(Comment.created_at)
     ).all()
     near_duplicates = db.session.scalars(
-        sa.select(Comment).where(Comment.near_duplicate_of_id.is_not(None))
-        .order_by(Comment.created_at.desc()).limit(50)
+        sa.select(Comment)
+        .where(Comment.near_duplicate_of_id.is_not(None))
+        .order_by(Comment.created_at.desc())
+        .limit(50)
     ).all()
-    return render_template("moderation/queue.html", flagged=services.open_flags(), late=late,
-                           near_duplicates=near_duplicates, action_form=ActionForm(),
-                           hide_form=forms.HideForm(), late_form=comment_forms.LateDecisionForm())
+    return render_template(
+        "moderation/queue.html",
+        flagged=services.open_flags(),
+        late=late,
+        near_duplicates=near_duplicates,
+        action_form=ActionForm(),
+        hide_form=forms.HideForm(),
+        late_form=comment_forms.LateDecisionForm(),
+    )
 
 
 @bp.route("/comments/<reference>/suspend-author", methods=["POST"])
@@ -199,6 +222,9 @@ def suspend_author(reference):
 def figures(slug):
     consultation = db.first_or_404(db.select(Consultation).filter_by(slug=slug))
     require(can_view_consultation(current_user, consultation))
-    return render_template("moderation/figures.html", consultation=consultation,
-                           figures=services.moderation_figures(consultation.id),
-                           labels=forms.REASON_LABELS)
+    return render_template(
+        "moderation/figures.html",
+        consultation=consultation,
+        figures=services.moderation_figures(consultation.id),
+        labels=forms.REASON_LABELS,
+    )

@@ -53,8 +53,13 @@ def _check_body(body: str, empty_message):
 
 def is_representative_of(user, company_id: int) -> bool:
     """An active company representative bound to this company."""
-    return bool(user is not None and getattr(user, "is_authenticated", True) and user.can_act
-                and user.role == Role.COMPANY_REP and user.organisation_id == company_id)
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", True)
+        and user.can_act
+        and user.role == Role.COMPANY_REP
+        and user.organisation_id == company_id
+    )
 
 
 def _require_representative(user, company_id: int):
@@ -78,13 +83,23 @@ def _first_response(request: ResponseRequest, now: datetime, zone: str):
     request.on_time = now < request.overdue_at
 
 
-def post_response(request: ResponseRequest, *, representative: User, kind: ResponseKind,
-                  body: str, submission_key: str, position: Position | None = None,
-                  now: datetime | None = None) -> Response:
+def post_response(
+    request: ResponseRequest,
+    *,
+    representative: User,
+    kind: ResponseKind,
+    body: str,
+    submission_key: str,
+    position: Position | None = None,
+    now: datetime | None = None,
+) -> Response:
     """Publish an official action on the company's request. Final once published."""
     now = now or utcnow()
-    existing = db.session.scalar(sa.select(Response).where(
-        Response.author_id == representative.id, Response.submission_key == submission_key))
+    existing = db.session.scalar(
+        sa.select(Response).where(
+            Response.author_id == representative.id, Response.submission_key == submission_key
+        )
+    )
     if existing is not None:
         return existing
     _require_representative(representative, request.company_id)
@@ -102,30 +117,50 @@ def post_response(request: ResponseRequest, *, representative: User, kind: Respo
         request.state_changed_at = now
     elif kind == ResponseKind.CLARIFICATION:
         if request.state != RequestState.AWAITING:
-            raise DomainError(_l("Clarification can be asked only while the request is awaiting "
-                                 "an answer."))
+            raise DomainError(
+                _l("Clarification can be asked only while the request is awaiting an answer.")
+            )
         deadlines.pause(request, now, zone)
     elif request.state not in (RequestState.ANSWERED, RequestState.DECLINED):
         raise DomainError(_l("A follow-up comes after an answer or a decline."))
     response = Response(
-        request=request, company_id=request.company_id, author_id=representative.id,
-        role_title=representative.role_title, kind=kind,
+        request=request,
+        company_id=request.company_id,
+        author_id=representative.id,
+        role_title=representative.role_title,
+        kind=kind,
         position=position if kind == ResponseKind.ANSWER else None,
-        body=body, body_html=str(render_markdown(body)), submission_key=submission_key,
+        body=body,
+        body_html=str(render_markdown(body)),
+        submission_key=submission_key,
         created_at=now,
     )
-    response.revisions.append(ResponseRevision(number=1, position=response.position, body=body,
-                                               body_html=response.body_html, created_at=now))
+    response.revisions.append(
+        ResponseRevision(
+            number=1,
+            position=response.position,
+            body=body,
+            body_html=response.body_html,
+            created_at=now,
+        )
+    )
     db.session.add(response)
     db.session.flush()
-    record(representative, "response.posted", response, now=now, kind=kind.value,
-           request_id=request.id)
+    record(
+        representative, "response.posted", response, now=now, kind=kind.value, request_id=request.id
+    )
     _tell_commenters(request, kind)
     return response
 
 
-def edit_response(response: Response, *, representative: User, body: str,
-                  position: Position | None = None, now: datetime | None = None):
+def edit_response(
+    response: Response,
+    *,
+    representative: User,
+    body: str,
+    position: Position | None = None,
+    now: datetime | None = None,
+):
     """A public revision: the earlier text stays readable."""
     now = now or utcnow()
     _require_representative(representative, response.company_id)
@@ -139,21 +174,30 @@ def edit_response(response: Response, *, representative: User, body: str,
     response.body_html = str(render_markdown(body))
     response.revision_count += 1
     response.edited_at = now
-    response.revisions.append(ResponseRevision(number=response.revision_count,
-                                               position=response.position, body=body,
-                                               body_html=response.body_html, created_at=now))
+    response.revisions.append(
+        ResponseRevision(
+            number=response.revision_count,
+            position=response.position,
+            body=body,
+            body_html=response.body_html,
+            created_at=now,
+        )
+    )
     db.session.flush()
-    record(representative, "response.revised", response, now=now,
-           revision=response.revision_count)
+    record(representative, "response.revised", response, now=now, revision=response.revision_count)
 
 
-def post_rejoinder(response: Response, *, user: User, body: str, submission_key: str,
-                   now: datetime | None = None) -> Rejoinder:
+def post_rejoinder(
+    response: Response, *, user: User, body: str, submission_key: str, now: datetime | None = None
+) -> Rejoinder:
     """The commenter or a co-signer replies to a response; a reply to a pending
     clarification request restarts the company's clock."""
     now = now or utcnow()
-    existing = db.session.scalar(sa.select(Rejoinder).where(
-        Rejoinder.author_id == user.id, Rejoinder.submission_key == submission_key))
+    existing = db.session.scalar(
+        sa.select(Rejoinder).where(
+            Rejoinder.author_id == user.id, Rejoinder.submission_key == submission_key
+        )
+    )
     if existing is not None:
         return existing
     request = response.request
@@ -162,13 +206,21 @@ def post_rejoinder(response: Response, *, user: User, body: str, submission_key:
         raise NotAllowed(_l("Only the commenter and co-signers can reply to a company."))
     comment, identity = thread
     _check_body(body, _l("Write your reply."))
-    rejoinder = Rejoinder(response=response, comment_id=comment.id, author_id=user.id,
-                          identity=identity, category=user.organisation.kind, body=body,
-                          body_html=str(render_markdown(body)), submission_key=submission_key,
-                          created_at=now)
+    rejoinder = Rejoinder(
+        response=response,
+        comment_id=comment.id,
+        author_id=user.id,
+        identity=identity,
+        category=user.organisation.kind,
+        body=body,
+        body_html=str(render_markdown(body)),
+        submission_key=submission_key,
+        created_at=now,
+    )
     db.session.add(rejoinder)
-    resumed = (response.kind == ResponseKind.CLARIFICATION
-               and request.state == RequestState.CLARIFICATION)
+    resumed = (
+        response.kind == ResponseKind.CLARIFICATION and request.state == RequestState.CLARIFICATION
+    )
     if resumed:
         deadlines.end_pause(request, now, _zone(request))
     db.session.flush()
@@ -187,8 +239,14 @@ def _require_open(request: ResponseRequest):
         raise DomainError(_l("Only a request still waiting for an answer can be changed."))
 
 
-def reassign_request(request: ResponseRequest, *, coordinator: User, company: Organisation,
-                     reason: str, now: datetime | None = None) -> ResponseRequest:
+def reassign_request(
+    request: ResponseRequest,
+    *,
+    coordinator: User,
+    company: Organisation,
+    reason: str,
+    now: datetime | None = None,
+) -> ResponseRequest:
     """Move a request to another responding company, with a public reason; it leaves the
     old company's figures. A restricted comment goes only to a company its author chose."""
     now = now or utcnow()
@@ -201,32 +259,54 @@ def reassign_request(request: ResponseRequest, *, coordinator: User, company: Or
         raise DomainError(_l("Choose another responding company of this consultation."))
     comment = request.comment
     if comment.visibility == Visibility.RESTRICTED and company not in comment.addressees:
-        raise DomainError(_l("The author chose which companies may read this restricted "
-                             "comment; it cannot be sent to another."))
-    taken = db.session.scalar(sa.select(sa.func.count(ResponseRequest.id)).where(
-        ResponseRequest.company_id == company.id,
-        ResponseRequest.state.not_in([RequestState.VOID, RequestState.REASSIGNED]),
-        ResponseRequest.campaign_id == request.campaign_id if request.campaign_id
-        else sa.and_(ResponseRequest.comment_id == request.comment_id,
-                     ResponseRequest.campaign_id.is_(None))))
+        raise DomainError(
+            _l(
+                "The author chose which companies may read this restricted "
+                "comment; it cannot be sent to another."
+            )
+        )
+    taken = db.session.scalar(
+        sa.select(sa.func.count(ResponseRequest.id)).where(
+            ResponseRequest.company_id == company.id,
+            ResponseRequest.state.not_in([RequestState.VOID, RequestState.REASSIGNED]),
+            ResponseRequest.campaign_id == request.campaign_id
+            if request.campaign_id
+            else sa.and_(
+                ResponseRequest.comment_id == request.comment_id,
+                ResponseRequest.campaign_id.is_(None),
+            ),
+        )
+    )
     if taken:
         raise DomainError(_l("That company already has a request about this comment."))
     zone = consultation.timezone
     today = deadlines.local_date(now, zone)
-    successor = new_request(comment, company.id, now=now, campaign_id=request.campaign_id,
-                            base_on=deadlines.base_date(consultation, today))
+    successor = new_request(
+        comment,
+        company.id,
+        now=now,
+        campaign_id=request.campaign_id,
+        base_on=deadlines.base_date(consultation, today),
+    )
     deadlines.end_pause(request, now, zone, next_state=RequestState.REASSIGNED)
     request.state_reason = reason.strip()
     request.state_changed_at = now
     request.reassigned_to = successor
     db.session.flush()
-    record(coordinator, "request.reassigned", request, now=now, to_company_id=company.id,
-           successor_id=successor.id)
+    record(
+        coordinator,
+        "request.reassigned",
+        request,
+        now=now,
+        to_company_id=company.id,
+        successor_id=successor.id,
+    )
     return successor
 
 
-def void_request(request: ResponseRequest, *, coordinator: User, reason: str,
-                 now: datetime | None = None):
+def void_request(
+    request: ResponseRequest, *, coordinator: User, reason: str, now: datetime | None = None
+):
     """Rule a request outside the company's remit, with a public reason."""
     now = now or utcnow()
     _require_coordinator(coordinator)
@@ -241,8 +321,14 @@ def void_request(request: ResponseRequest, *, coordinator: User, reason: str,
     record(coordinator, "request.voided", request, now=now)
 
 
-def extend_request(request: ResponseRequest, *, coordinator: User, days: int, reason: str,
-                   now: datetime | None = None) -> RequestExtension:
+def extend_request(
+    request: ResponseRequest,
+    *,
+    coordinator: User,
+    days: int,
+    reason: str,
+    now: datetime | None = None,
+) -> RequestExtension:
     """Add days to one request's due date, with a recorded reason."""
     now = now or utcnow()
     _require_coordinator(coordinator)
@@ -251,14 +337,20 @@ def extend_request(request: ResponseRequest, *, coordinator: User, days: int, re
         raise DomainError(_l("Extend by 1 to %(n)d days.", n=MAX_EXTENSION_DAYS))
     if not (reason or "").strip():
         raise DomainError(_l("Give the reason for the extension."))
-    extension = RequestExtension(request=request, days=days, reason=reason.strip(),
-                                 coordinator_id=coordinator.id, created_at=now)
+    extension = RequestExtension(
+        request=request,
+        days=days,
+        reason=reason.strip(),
+        coordinator_id=coordinator.id,
+        created_at=now,
+    )
     db.session.add(extension)
     request.extension_days += days
     deadlines.reschedule(request, _zone(request))
     db.session.flush()
-    record(coordinator, "request.extended", request, now=now, days=days,
-           due=request.due_on.isoformat())
+    record(
+        coordinator, "request.extended", request, now=now, days=days, due=request.due_on.isoformat()
+    )
     return extension
 
 
@@ -269,23 +361,39 @@ def _tell_commenters(request: ResponseRequest, kind: ResponseKind):
     """Discreet for every level: the reference and a link, never the company or text."""
     comments = [request.comment]
     if request.campaign_id is not None:
-        comments = db.session.scalars(sa.select(Comment).where(
-            Comment.campaign_id == request.campaign_id, Comment.withdrawn_at.is_(None))).all()
+        comments = db.session.scalars(
+            sa.select(Comment).where(
+                Comment.campaign_id == request.campaign_id, Comment.withdrawn_at.is_(None)
+            )
+        ).all()
     authors = {c.author_id: c for c in comments}
     for user in db.session.scalars(sa.select(User).where(User.id.in_(authors))):
         comment = authors[user.id]
-        send_email(user.email, "company_response", locale=user.locale, comment=comment,
-                   clarification=kind == ResponseKind.CLARIFICATION,
-                   days=deadlines.CLARIFICATION_MAX_DAYS,
-                   url=external_url("comments.show", reference=comment.reference))
+        send_email(
+            user.email,
+            "company_response",
+            locale=user.locale,
+            comment=comment,
+            clarification=kind == ResponseKind.CLARIFICATION,
+            days=deadlines.CLARIFICATION_MAX_DAYS,
+            url=external_url("comments.show", reference=comment.reference),
+        )
 
 
 def _tell_company(request: ResponseRequest):
     """The commenter replied to a clarification request: no text goes by email."""
-    reps = db.session.scalars(sa.select(User).where(
-        User.organisation_id == request.company_id, User.role == Role.COMPANY_REP,
-        User.status == UserStatus.ACTIVE)).all()
+    reps = db.session.scalars(
+        sa.select(User).where(
+            User.organisation_id == request.company_id,
+            User.role == Role.COMPANY_REP,
+            User.status == UserStatus.ACTIVE,
+        )
+    ).all()
     for rep in reps:
-        send_email(rep.email, "clarification_received", locale=rep.locale, request=request,
-                   url=external_url("responses.request_page", reference=request.reference))
-
+        send_email(
+            rep.email,
+            "clarification_received",
+            locale=rep.locale,
+            request=request,
+            url=external_url("responses.request_page", reference=request.reference),
+        )

@@ -11,9 +11,21 @@ from consult.consultations.models import Consultation
 from consult.db import utcnow
 from consult.extensions import db
 
-HEADERS = ["company", "requests", "answered", "declined", "awaiting", "clarification_requested",
-           "overdue", "very_overdue", "answer_rate", "responded_rate", "on_time_share",
-           "median_days_to_first_response", "noted_share"]
+HEADERS = [
+    "company",
+    "requests",
+    "answered",
+    "declined",
+    "awaiting",
+    "clarification_requested",
+    "overdue",
+    "very_overdue",
+    "answer_rate",
+    "responded_rate",
+    "on_time_share",
+    "median_days_to_first_response",
+    "noted_share",
+]
 
 
 def tracker_rows(consultation, now):
@@ -23,13 +35,23 @@ def tracker_rows(consultation, now):
     rows = []
     for figures in tracker_figures(now, consultation).companies:
         cells, row = figures.row.cells, figures.row
-        rows.append([figures.company.name, cells["requests"].text, cells["answered"].text,
-                     cells["declined"].text, cells["awaiting"].text,
-                     cells["clarification_requested"].text, cells["overdue"].text,
-                     cells["very_overdue"].text, row.answer_rate.text, row.responded_rate.text,
-                     row.on_time_share.text,
-                     "—" if figures.median_days is None else f"{figures.median_days:g}",
-                     figures.noted_share.text])
+        rows.append(
+            [
+                figures.company.name,
+                cells["requests"].text,
+                cells["answered"].text,
+                cells["declined"].text,
+                cells["awaiting"].text,
+                cells["clarification_requested"].text,
+                cells["overdue"].text,
+                cells["very_overdue"].text,
+                row.answer_rate.text,
+                row.responded_rate.text,
+                row.on_time_share.text,
+                "—" if figures.median_days is None else f"{figures.median_days:g}",
+                figures.noted_share.text,
+            ]
+        )
     return rows
 
 
@@ -50,7 +72,13 @@ def tracker_command(slug, as_csv):
         return
     widths = [max(len(str(r[i])) for r in [HEADERS, *rows]) for i in range(len(HEADERS))]
     for line in [HEADERS, *rows]:
-        click.echo("  ".join(str(v).ljust(w) if i == 0 else str(v).rjust(w)
-                             for i, (v, w) in enumerate(zip(line, widths, strict=True))))
-    click.echo(f"\n{consultation.title}: figures as of {utcnow():%Y-%m-%d %H:%M} UTC. "
-               "Counts of 1-4 show as 'fewer than 5'.")
+        click.echo(
+            "  ".join(
+                str(v).ljust(w) if i == 0 else str(v).rjust(w)
+                for i, (v, w) in enumerate(zip(line, widths, strict=True))
+            )
+        )
+    click.echo(
+        f"\n{consultation.title}: figures as of {utcnow():%Y-%m-%d %H:%M} UTC. "
+        "Counts of 1-4 show as 'fewer than 5'."
+    )

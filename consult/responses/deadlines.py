@@ -71,8 +71,10 @@ def base_date(consultation, asked_on: date, *, late: bool = False) -> date:
     """The day the clock starts: ``asked_on``, or the closing date in the final week
     (a late comment's acceptance date is used as it is)."""
     closes_on = consultation.closes_on
-    if not late and closes_on is not None and (
-        closes_on - timedelta(days=FINAL_WEEK_DAYS - 1) <= asked_on <= closes_on
+    if (
+        not late
+        and closes_on is not None
+        and (closes_on - timedelta(days=FINAL_WEEK_DAYS - 1) <= asked_on <= closes_on)
     ):
         return closes_on
     return asked_on
@@ -87,27 +89,38 @@ def asked_on_for(comment, consultation, now: datetime) -> tuple[date, bool]:
 
 def reschedule(request: ResponseRequest, zone: str):
     """Recompute the due date and the overdue instants from the stored parts."""
-    pending_pause = (CLARIFICATION_MAX_DAYS if request.state == RequestState.CLARIFICATION
-                     and request.paused_on is not None else 0)
+    pending_pause = (
+        CLARIFICATION_MAX_DAYS
+        if request.state == RequestState.CLARIFICATION and request.paused_on is not None
+        else 0
+    )
     request.due_on = request.base_on + timedelta(
-        days=request.window_days + request.paused_days + pending_pause + request.extension_days)
+        days=request.window_days + request.paused_days + pending_pause + request.extension_days
+    )
     request.overdue_at = start_of_local_day(request.due_on + timedelta(days=1), zone)
     request.very_overdue_at = start_of_local_day(
-        request.due_on + timedelta(days=request.window_days + 1), zone)
+        request.due_on + timedelta(days=request.window_days + 1), zone
+    )
 
 
 def pause(request: ResponseRequest, now: datetime, zone: str):
     """Stop the clock for a clarification request, for at most 14 days."""
     request.paused_on = local_date(now, zone)
     request.pause_ends_at = start_of_local_day(
-        request.paused_on + timedelta(days=CLARIFICATION_MAX_DAYS), zone)
+        request.paused_on + timedelta(days=CLARIFICATION_MAX_DAYS), zone
+    )
     request.clarification_lapsed = False
     request.state = RequestState.CLARIFICATION
     reschedule(request, zone)
 
 
-def end_pause(request: ResponseRequest, now: datetime, zone: str, *,
-              next_state: RequestState = RequestState.AWAITING):
+def end_pause(
+    request: ResponseRequest,
+    now: datetime,
+    zone: str,
+    *,
+    next_state: RequestState = RequestState.AWAITING,
+):
     """Restart the clock: count the days actually paused (at most 14)."""
     if request.paused_on is None:
         request.state = next_state
@@ -126,8 +139,11 @@ def status_at(request: ResponseRequest, now: datetime) -> Status:
     """The request's status at ``now``: overdue comes from the stored instants."""
     if request.state not in OPEN_STATES:
         return Status(request.state.value)
-    if request.state == RequestState.CLARIFICATION and request.pause_ends_at is not None \
-            and now < request.pause_ends_at:
+    if (
+        request.state == RequestState.CLARIFICATION
+        and request.pause_ends_at is not None
+        and now < request.pause_ends_at
+    ):
         return Status.CLARIFICATION
     if now >= request.very_overdue_at:
         return Status.VERY_OVERDUE
@@ -137,7 +153,7 @@ def status_at(request: ResponseRequest, now: datetime) -> Status:
 
 
 def clarification_unanswered(request: ResponseRequest, now: datetime) -> bool:
-    """"Clarification requested, none received": the 14 days passed without a reply."""
+    """ "Clarification requested, none received": the 14 days passed without a reply."""
     if request.state == RequestState.CLARIFICATION:
         return request.pause_ends_at is not None and now >= request.pause_ends_at
     return request.clarification_lapsed and request.state == RequestState.AWAITING
@@ -148,8 +164,10 @@ def status_sql(now: datetime):
     R = ResponseRequest
     return sa.case(
         *[(R.state == state, sa.literal(state.value)) for state in CLOSED],
-        (sa.and_(R.state == RequestState.CLARIFICATION, R.pause_ends_at > now),
-         sa.literal(Status.CLARIFICATION.value)),
+        (
+            sa.and_(R.state == RequestState.CLARIFICATION, R.pause_ends_at > now),
+            sa.literal(Status.CLARIFICATION.value),
+        ),
         (R.very_overdue_at <= now, sa.literal(Status.VERY_OVERDUE.value)),
         (R.overdue_at <= now, sa.literal(Status.OVERDUE.value)),
         else_=sa.literal(Status.AWAITING.value),

@@ -44,25 +44,46 @@ def _cell_filter(sub, measure: str, dimension: str | None, key: str | None):
     return conditions
 
 
-def drill_rows(viewer, *, now: datetime, company, measure: str, consultation=None,
-               dimension: str | None = None, key: str | None = None, page: int = 1):
+def drill_rows(
+    viewer,
+    *,
+    now: datetime,
+    company,
+    measure: str,
+    consultation=None,
+    dimension: str | None = None,
+    key: str | None = None,
+    page: int = 1,
+):
     """One page of the requests behind a published cell, as ``viewer`` may see them."""
     sub = population(now, consultation.id if consultation is not None else None)
     readable = sa.case((visible_comments_clause(viewer), True), else_=False)
-    query = (sa.select(sub.c.status, sub.c.due_on, Comment.reference, Comment.paragraph_number,
-                       Comment.category, Consultation.title, readable.label("readable"))
-             .select_from(sub)
-             .join(Comment, Comment.id == sub.c.comment_id)
-             .join(Consultation, Consultation.id == sub.c.consultation_id)
-             .where(sub.c.company_id == company.id,
-                    *_cell_filter(sub, measure, dimension, key))
-             .order_by(sub.c.due_on, sub.c.id)
-             .limit(PAGE_SIZE + 1).offset((max(page, 1) - 1) * PAGE_SIZE))
+    query = (
+        sa.select(
+            sub.c.status,
+            sub.c.due_on,
+            Comment.reference,
+            Comment.paragraph_number,
+            Comment.category,
+            Consultation.title,
+            readable.label("readable"),
+        )
+        .select_from(sub)
+        .join(Comment, Comment.id == sub.c.comment_id)
+        .join(Consultation, Consultation.id == sub.c.consultation_id)
+        .where(sub.c.company_id == company.id, *_cell_filter(sub, measure, dimension, key))
+        .order_by(sub.c.due_on, sub.c.id)
+        .limit(PAGE_SIZE + 1)
+        .offset((max(page, 1) - 1) * PAGE_SIZE)
+    )
     rows = []
     for status, due_on, reference, number, category, title, can_read in db.session.execute(query):
         if can_read:
-            rows.append(DrillRow(True, Status(status), due_on, company.name, reference, title,
-                                 number, category))
+            rows.append(
+                DrillRow(
+                    True, Status(status), due_on, company.name, reference, title, number, category
+                )
+            )
         else:
             rows.append(DrillRow(False, Status(status), due_on, company.name))
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE

@@ -13,9 +13,11 @@ from consult.responses.actions import MAX_EXTENSION_DAYS
 from consult.responses.deadlines import STATUS_LABELS, Status
 from consult.responses.models import POSITION_LABELS, Position
 
-MARKDOWN_HINT = _l("Markdown: *emphasis*, **bold**, lists, > quotes and [links](https://…). "
-                   "Published at once under the company's name and your role title; later "
-                   "edits are shown as public revisions.")
+MARKDOWN_HINT = _l(
+    "Markdown: *emphasis*, **bold**, lists, > quotes and [links](https://…). "
+    "Published at once under the company's name and your role title; later "
+    "edits are shown as public revisions."
+)
 
 
 def new_submission_key() -> str:
@@ -23,8 +25,12 @@ def new_submission_key() -> str:
 
 
 def _body(label, message, rows=8):
-    return TextAreaField(label, validators=[InputRequired(message), Length(max=MAX_BODY)],
-                         description=MARKDOWN_HINT, render_kw={"rows": rows})
+    return TextAreaField(
+        label,
+        validators=[InputRequired(message), Length(max=MAX_BODY)],
+        description=MARKDOWN_HINT,
+        render_kw={"rows": rows},
+    )
 
 
 def position_choices():
@@ -32,8 +38,11 @@ def position_choices():
 
 
 class AnswerForm(BaseForm):
-    position = RadioField(_l("The company's position"), choices=position_choices(),
-                          validators=[InputRequired(_l("Choose the company's position."))])
+    position = RadioField(
+        _l("The company's position"),
+        choices=position_choices(),
+        validators=[InputRequired(_l("Choose the company's position."))],
+    )
     body = _body(_l("Answer"), _l("Write the answer."))
     submission_key = HiddenField(default=new_submission_key)
 
@@ -54,26 +63,32 @@ class FollowUpForm(BaseForm):
 
 
 class EditResponseForm(BaseForm):
-    position = RadioField(_l("The company's position"), choices=position_choices(),
-                          validators=[Optional()])
+    position = RadioField(
+        _l("The company's position"), choices=position_choices(), validators=[Optional()]
+    )
     body = _body(_l("New text"), _l("Write the text."))
 
 
 class RejoinderForm(BaseForm):
-    body = TextAreaField(_l("Your reply to the company"),
-                         validators=[InputRequired(_l("Write your reply.")), Length(max=MAX_BODY)],
-                         render_kw={"rows": 4})
+    body = TextAreaField(
+        _l("Your reply to the company"),
+        validators=[InputRequired(_l("Write your reply.")), Length(max=MAX_BODY)],
+        render_kw={"rows": 4},
+    )
     submission_key = HiddenField(default=new_submission_key)
 
 
 class ReasonForm(BaseForm):
-    reason = TextAreaField(_l("Public reason"), validators=[DataRequired(), Length(max=2000)],
-                           filters=[strip_filter], render_kw={"rows": 2})
+    reason = TextAreaField(
+        _l("Public reason"),
+        validators=[DataRequired(), Length(max=2000)],
+        filters=[strip_filter],
+        render_kw={"rows": 2},
+    )
 
 
 class ReassignForm(ReasonForm):
-    company = SelectField(_l("Company to ask instead"), coerce=int,
-                          validators=[InputRequired()])
+    company = SelectField(_l("Company to ask instead"), coerce=int, validators=[InputRequired()])
 
     def __init__(self, *args, companies=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,16 +96,22 @@ class ReassignForm(ReasonForm):
 
 
 class ExtendForm(BaseForm):
-    days = IntegerField(_l("Days to add to the due date"),
-                        validators=[InputRequired(), NumberRange(1, MAX_EXTENSION_DAYS)])
-    reason = TextAreaField(_l("Reason (recorded and shown with the request)"),
-                           validators=[DataRequired(), Length(max=2000)],
-                           filters=[strip_filter], render_kw={"rows": 2})
+    days = IntegerField(
+        _l("Days to add to the due date"),
+        validators=[InputRequired(), NumberRange(1, MAX_EXTENSION_DAYS)],
+    )
+    reason = TextAreaField(
+        _l("Reason (recorded and shown with the request)"),
+        validators=[DataRequired(), Length(max=2000)],
+        filters=[strip_filter],
+        render_kw={"rows": 2},
+    )
 
 
-QUEUE_STATUSES = [("open", _l("Still to answer (awaiting, clarification, overdue)")),
-                  ("all", _l("Every state"))] + [(s.value, STATUS_LABELS[s]) for s in Status
-                                                 if s != Status.MERGED]
+QUEUE_STATUSES = [
+    ("open", _l("Still to answer (awaiting, clarification, overdue)")),
+    ("all", _l("Every state")),
+] + [(s.value, STATUS_LABELS[s]) for s in Status if s != Status.MERGED]
 
 
 class QueueFilterForm(BaseForm):
@@ -101,18 +122,28 @@ class QueueFilterForm(BaseForm):
 
     consultation = SelectField(_l("Consultation"), validators=[Optional()])
     section = SelectField(_l("Section"), validators=[Optional()])
-    status = SelectField(_l("State"), choices=choices(QUEUE_STATUSES), default="open",
-                         validators=[Optional()])
+    status = SelectField(
+        _l("State"), choices=choices(QUEUE_STATUSES), default="open", validators=[Optional()]
+    )
     category = SelectField(_l("Commenter's category"), validators=[Optional()])
-    order = SelectField(_l("Sort by"), choices=choices([("due", _l("Due date, soonest first")),
-                                                        ("-due", _l("Due date, latest first"))]),
-                        default="due", validators=[Optional()])
+    order = SelectField(
+        _l("Sort by"),
+        choices=choices(
+            [("due", _l("Due date, soonest first")), ("-due", _l("Due date, latest first"))]
+        ),
+        default="due",
+        validators=[Optional()],
+    )
 
     def __init__(self, *args, consultations=(), sections=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.consultation.choices = choices([("", _l("All consultations"))]
-                                            + [(slug, title) for slug, title in consultations])
-        self.section.choices = choices([("", _l("All sections")), ("whole", _l("Whole draft"))]
-                                       + [(s, f"§{s}") for s in sections])
-        self.category.choices = choices([("", _l("All categories"))]
-                                        + [(k.value, k.label) for k in STAKEHOLDER_KINDS])
+        self.consultation.choices = choices(
+            [("", _l("All consultations"))] + [(slug, title) for slug, title in consultations]
+        )
+        self.section.choices = choices(
+            [("", _l("All sections")), ("whole", _l("Whole draft"))]
+            + [(s, f"§{s}") for s in sections]
+        )
+        self.category.choices = choices(
+            [("", _l("All categories"))] + [(k.value, k.label) for k in STAKEHOLDER_KINDS]
+        )

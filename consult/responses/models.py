@@ -32,8 +32,12 @@ class RequestState(enum.StrEnum):
 
 OPEN_STATES = (RequestState.AWAITING, RequestState.CLARIFICATION)
 # Outside every published figure: the request no longer asks this company anything.
-EXCLUDED_STATES = (RequestState.REASSIGNED, RequestState.VOID, RequestState.WITHDRAWN,
-                   RequestState.MERGED)
+EXCLUDED_STATES = (
+    RequestState.REASSIGNED,
+    RequestState.VOID,
+    RequestState.WITHDRAWN,
+    RequestState.MERGED,
+)
 
 
 class VoidCause(enum.StrEnum):
@@ -83,13 +87,15 @@ class ResponseRequest(db.Model):
     __tablename__ = "response_requests"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    reference: Mapped[str] = mapped_column(sa.String(12), unique=True,
-                                           default=lambda: random_reference("Q"))
+    reference: Mapped[str] = mapped_column(
+        sa.String(12), unique=True, default=lambda: random_reference("Q")
+    )
     consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultations.id"), index=True)
     # For a campaign request: the earliest member whose request it took over.
     comment_id: Mapped[int] = mapped_column(sa.ForeignKey("comments.id"), index=True)
     campaign_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("campaigns.id", ondelete="SET NULL"), index=True)
+        sa.ForeignKey("campaigns.id", ondelete="SET NULL"), index=True
+    )
     company_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     state: Mapped[RequestState] = mapped_column(enum_column(RequestState), index=True)
     # The section number of the paragraph ("3"), or None for the whole draft.
@@ -122,13 +128,17 @@ class ResponseRequest(db.Model):
     company: Mapped[Organisation] = relationship()
     consultation: Mapped[Consultation] = relationship()
     reassigned_to: Mapped["ResponseRequest | None"] = relationship(
-        remote_side=[id], foreign_keys=[reassigned_to_id])
+        remote_side=[id], foreign_keys=[reassigned_to_id]
+    )
     merged_into: Mapped["ResponseRequest | None"] = relationship(
-        remote_side=[id], foreign_keys=[merged_into_id])
+        remote_side=[id], foreign_keys=[merged_into_id]
+    )
     responses: Mapped[list["Response"]] = relationship(
-        back_populates="request", order_by="Response.created_at, Response.id")
+        back_populates="request", order_by="Response.created_at, Response.id"
+    )
     extensions: Mapped[list["RequestExtension"]] = relationship(
-        back_populates="request", order_by="RequestExtension.created_at")
+        back_populates="request", order_by="RequestExtension.created_at"
+    )
 
     @property
     def is_campaign(self) -> bool:
@@ -159,8 +169,9 @@ class Response(db.Model):
     __tablename__ = "responses"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    reference: Mapped[str] = mapped_column(sa.String(12), unique=True,
-                                           default=lambda: random_reference("A"))
+    reference: Mapped[str] = mapped_column(
+        sa.String(12), unique=True, default=lambda: random_reference("A")
+    )
     request_id: Mapped[int] = mapped_column(sa.ForeignKey("response_requests.id"), index=True)
     company_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
@@ -178,9 +189,11 @@ class Response(db.Model):
     company: Mapped[Organisation] = relationship()
     author: Mapped[User] = relationship()
     revisions: Mapped[list["ResponseRevision"]] = relationship(
-        back_populates="response", order_by="ResponseRevision.number")
+        back_populates="response", order_by="ResponseRevision.number"
+    )
     rejoinders: Mapped[list["Rejoinder"]] = relationship(
-        back_populates="response", order_by="Rejoinder.created_at, Rejoinder.id")
+        back_populates="response", order_by="Rejoinder.created_at, Rejoinder.id"
+    )
 
 
 class ResponseRevision(db.Model):
@@ -207,8 +220,9 @@ class Rejoinder(db.Model):
     __tablename__ = "rejoinders"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    reference: Mapped[str] = mapped_column(sa.String(12), unique=True,
-                                           default=lambda: random_reference("J"))
+    reference: Mapped[str] = mapped_column(
+        sa.String(12), unique=True, default=lambda: random_reference("J")
+    )
     response_id: Mapped[int] = mapped_column(sa.ForeignKey("responses.id"), index=True)
     # The thread it is written in: the author's own comment (for a campaign, their member).
     comment_id: Mapped[int] = mapped_column(sa.ForeignKey("comments.id"), index=True)

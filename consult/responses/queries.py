@@ -55,27 +55,39 @@ def _with_responses(query):
 def thread_requests(comment: Comment, viewer_user, now: datetime) -> list[RequestView]:
     """The requests shown in a comment's thread: its own (not merged ones) and, for a
     campaign member, the campaign's; what each viewer may read of them."""
-    about = sa.and_(ResponseRequest.comment_id == comment.id,
-                    ResponseRequest.state != RequestState.MERGED)
+    about = sa.and_(
+        ResponseRequest.comment_id == comment.id, ResponseRequest.state != RequestState.MERGED
+    )
     if comment.campaign_id is not None:
         about = sa.or_(about, ResponseRequest.campaign_id == comment.campaign_id)
-    requests = db.session.scalars(_with_responses(
-        sa.select(ResponseRequest).join(Organisation, Organisation.id == ResponseRequest.company_id)
-        .where(about, ResponseRequest.state != RequestState.MERGED)
-        .order_by(Organisation.name, ResponseRequest.created_at))
-    ).unique().all()
+    requests = (
+        db.session.scalars(
+            _with_responses(
+                sa.select(ResponseRequest)
+                .join(Organisation, Organisation.id == ResponseRequest.company_id)
+                .where(about, ResponseRequest.state != RequestState.MERGED)
+                .order_by(Organisation.name, ResponseRequest.created_at)
+            )
+        )
+        .unique()
+        .all()
+    )
     zone = db.session.get(Consultation, comment.consultation_id).timezone
     views = []
     for request in requests:
         readable = can_read_response(viewer_user, request)
-        views.append(RequestView(
-            request=request, status=deadlines.status_at(request, now), readable=readable,
-            days_overdue=deadlines.days_overdue(request, now, zone),
-            unanswered_clarification=deadlines.clarification_unanswered(request, now),
-            responses=list(request.responses),
-            can_act=can_act_on(viewer_user, request),
-            can_rejoin=readable and thread_comment_for(viewer_user, request) is not None,
-        ))
+        views.append(
+            RequestView(
+                request=request,
+                status=deadlines.status_at(request, now),
+                readable=readable,
+                days_overdue=deadlines.days_overdue(request, now, zone),
+                unanswered_clarification=deadlines.clarification_unanswered(request, now),
+                responses=list(request.responses),
+                can_act=can_act_on(viewer_user, request),
+                can_rejoin=readable and thread_comment_for(viewer_user, request) is not None,
+            )
+        )
     return views
 
 
@@ -109,16 +121,22 @@ class QueuePage:
 def company_queue(company_id: int, filters: QueueFilters, now: datetime) -> QueuePage:
     """Every request for the company (a campaign's once), filtered, by due date."""
     status = status_sql(now)
-    query = (sa.select(ResponseRequest, status.label("status"))
-             .join(Comment, Comment.id == ResponseRequest.comment_id)
-             .join(Consultation, Consultation.id == ResponseRequest.consultation_id)
-             .where(ResponseRequest.company_id == company_id,
-                    ResponseRequest.state != RequestState.MERGED))
+    query = (
+        sa.select(ResponseRequest, status.label("status"))
+        .join(Comment, Comment.id == ResponseRequest.comment_id)
+        .join(Consultation, Consultation.id == ResponseRequest.consultation_id)
+        .where(
+            ResponseRequest.company_id == company_id, ResponseRequest.state != RequestState.MERGED
+        )
+    )
     if filters.consultation:
         query = query.where(Consultation.slug == filters.consultation)
     if filters.section:
-        query = query.where(ResponseRequest.section == filters.section) \
-            if filters.section != "whole" else query.where(ResponseRequest.section.is_(None))
+        query = (
+            query.where(ResponseRequest.section == filters.section)
+            if filters.section != "whole"
+            else query.where(ResponseRequest.section.is_(None))
+        )
     if filters.category in {k.value for k in OrganisationKind}:
         query = query.where(Comment.category == OrganisationKind(filters.category))
     if filters.status == "open":
@@ -137,7 +155,8 @@ def company_queue(company_id: int, filters: QueueFilters, now: datetime) -> Queu
             selectinload(ResponseRequest.consultation),
         )
         .order_by(due, ResponseRequest.id)
-        .limit(QUEUE_PAGE_SIZE).offset((page - 1) * QUEUE_PAGE_SIZE)
+        .limit(QUEUE_PAGE_SIZE)
+        .offset((page - 1) * QUEUE_PAGE_SIZE)
     ).all()
     return QueuePage([(r, Status(s)) for r, s in rows], total, page, pages)
 
@@ -145,12 +164,15 @@ def company_queue(company_id: int, filters: QueueFilters, now: datetime) -> Queu
 def queue_choices(company_id: int):
     """The consultations and sections the company has requests in, for the filters."""
     consultations = db.session.execute(
-        sa.select(Consultation.slug, Consultation.title).distinct()
+        sa.select(Consultation.slug, Consultation.title)
+        .distinct()
         .join(ResponseRequest, ResponseRequest.consultation_id == Consultation.id)
-        .where(ResponseRequest.company_id == company_id).order_by(Consultation.title)
+        .where(ResponseRequest.company_id == company_id)
+        .order_by(Consultation.title)
     ).all()
     sections = db.session.scalars(
-        sa.select(ResponseRequest.section).distinct()
+        sa.select(ResponseRequest.section)
+        .distinct()
         .where(ResponseRequest.company_id == company_id, ResponseRequest.section.is_not(None))
     ).all()
     return consultations, sorted(sections, key=_section_key)
@@ -161,5 +183,6 @@ def _section_key(section: str):
 
 
 def request_by_reference(reference: str) -> ResponseRequest | None:
-    return db.session.scalar(_with_responses(
-        sa.select(ResponseRequest).where(ResponseRequest.reference == reference)))
+    return db.session.scalar(
+        _with_responses(sa.select(ResponseRequest).where(ResponseRequest.reference == reference))
+    )

@@ -25,7 +25,7 @@ from consult.responses.models import (
 
 
 def section_of(paragraph_number: str | None) -> str | None:
-    """"3.2" → "3"; a heading "3" → "3"; the whole draft → None."""
+    """ "3.2" → "3"; a heading "3" → "3"; the whole draft → None."""
     return paragraph_number.split(".", 1)[0] if paragraph_number else None
 
 
@@ -33,19 +33,32 @@ def _consultation(comment) -> Consultation:
     return db.session.get(Consultation, comment.consultation_id)
 
 
-def new_request(comment: Comment, company_id: int, *, now: datetime,
-                campaign_id: int | None = None, base_on=None) -> ResponseRequest:
+def new_request(
+    comment: Comment,
+    company_id: int,
+    *,
+    now: datetime,
+    campaign_id: int | None = None,
+    base_on=None,
+) -> ResponseRequest:
     """A request asking ``company_id`` about ``comment``, its clock starting today."""
     consultation = _consultation(comment)
     if base_on is None:
         asked_on, late = deadlines.asked_on_for(comment, consultation, now)
         base_on = deadlines.base_date(consultation, asked_on, late=late)
     request = ResponseRequest(
-        consultation_id=comment.consultation_id, comment_id=comment.id, campaign_id=campaign_id,
-        company_id=company_id, state=RequestState.AWAITING,
+        consultation_id=comment.consultation_id,
+        comment_id=comment.id,
+        campaign_id=campaign_id,
+        company_id=company_id,
+        state=RequestState.AWAITING,
         section=section_of(comment.paragraph_number),
-        window_days=consultation.response_window_days, base_on=base_on, created_at=now,
-        paused_days=0, extension_days=0, clarification_lapsed=False,
+        window_days=consultation.response_window_days,
+        base_on=base_on,
+        created_at=now,
+        paused_days=0,
+        extension_days=0,
+        clarification_lapsed=False,
     )
     deadlines.reschedule(request, consultation.timezone)
     db.session.add(request)
@@ -82,30 +95,45 @@ def open_requests_for(comment: Comment, *, now: datetime | None = None) -> list[
         created = _ensure_campaign_requests(campaign, comment, now)
         merge_campaign(campaign, now=now)
         return created
-    asked = set(db.session.scalars(
-        sa.select(ResponseRequest.company_id).where(
-            ResponseRequest.comment_id == comment.id, ResponseRequest.campaign_id.is_(None),
-            # Only a request voided because the comment was confidential may be reopened.
-            sa.or_(ResponseRequest.void_cause.is_(None),
-                   ResponseRequest.void_cause != VoidCause.CONFIDENTIAL))
-    ))
-    created = [new_request(comment, company.id, now=now)
-               for company in comment.addressees if company.id not in asked]
+    asked = set(
+        db.session.scalars(
+            sa.select(ResponseRequest.company_id).where(
+                ResponseRequest.comment_id == comment.id,
+                ResponseRequest.campaign_id.is_(None),
+                # Only a request voided because the comment was confidential may be reopened.
+                sa.or_(
+                    ResponseRequest.void_cause.is_(None),
+                    ResponseRequest.void_cause != VoidCause.CONFIDENTIAL,
+                ),
+            )
+        )
+    )
+    created = [
+        new_request(comment, company.id, now=now)
+        for company in comment.addressees
+        if company.id not in asked
+    ]
     db.session.flush()
     return created
 
 
 def _campaign_requests(campaign_id: int) -> dict[int, ResponseRequest]:
-    rows = db.session.scalars(sa.select(ResponseRequest).where(
-        ResponseRequest.campaign_id == campaign_id,
-        ResponseRequest.state.not_in([RequestState.VOID, RequestState.REASSIGNED])))
+    rows = db.session.scalars(
+        sa.select(ResponseRequest).where(
+            ResponseRequest.campaign_id == campaign_id,
+            ResponseRequest.state.not_in([RequestState.VOID, RequestState.REASSIGNED]),
+        )
+    )
     return {r.company_id: r for r in rows}
 
 
 def _ensure_campaign_requests(campaign, comment, now) -> list[ResponseRequest]:
     existing = _campaign_requests(campaign.id)
-    created = [new_request(comment, company.id, now=now, campaign_id=campaign.id)
-               for company in comment.addressees if company.id not in existing]
+    created = [
+        new_request(comment, company.id, now=now, campaign_id=campaign.id)
+        for company in comment.addressees
+        if company.id not in existing
+    ]
     db.session.flush()
     return created
 
@@ -115,9 +143,13 @@ def merge_campaign(campaign: Campaign, *, now: datetime | None = None) -> list[R
     the earliest member's date. Called when a campaign forms."""
     now = now or utcnow()
     members = db.session.scalars(
-        sa.select(ResponseRequest).join(Comment, Comment.id == ResponseRequest.comment_id)
-        .where(Comment.campaign_id == campaign.id, ResponseRequest.campaign_id.is_(None),
-               ResponseRequest.state.in_(OPEN_STATES))
+        sa.select(ResponseRequest)
+        .join(Comment, Comment.id == ResponseRequest.comment_id)
+        .where(
+            Comment.campaign_id == campaign.id,
+            ResponseRequest.campaign_id.is_(None),
+            ResponseRequest.state.in_(OPEN_STATES),
+        )
         .order_by(ResponseRequest.due_on, Comment.created_at, ResponseRequest.id)
     ).all()
     if not members:
@@ -130,12 +162,18 @@ def merge_campaign(campaign: Campaign, *, now: datetime | None = None) -> list[R
         target = targets.get(member.company_id)
         if target is None:
             target = ResponseRequest(
-                consultation_id=member.consultation_id, comment_id=member.comment_id,
-                campaign_id=campaign.id, company_id=member.company_id,
-                state=RequestState.AWAITING, section=member.section,
-                window_days=member.window_days, base_on=member.base_on,
-                paused_days=member.paused_days, extension_days=member.extension_days,
-                clarification_lapsed=False, created_at=now,
+                consultation_id=member.consultation_id,
+                comment_id=member.comment_id,
+                campaign_id=campaign.id,
+                company_id=member.company_id,
+                state=RequestState.AWAITING,
+                section=member.section,
+                window_days=member.window_days,
+                base_on=member.base_on,
+                paused_days=member.paused_days,
+                extension_days=member.extension_days,
+                clarification_lapsed=False,
+                created_at=now,
             )
             deadlines.reschedule(target, zone)
             db.session.add(target)
@@ -149,13 +187,18 @@ def merge_campaign(campaign: Campaign, *, now: datetime | None = None) -> list[R
 
 def _open_requests_of(comment: Comment):
     """The comment's own open requests (a campaign's requests belong to the campaign)."""
-    return db.session.scalars(sa.select(ResponseRequest).where(
-        ResponseRequest.comment_id == comment.id, ResponseRequest.campaign_id.is_(None),
-        ResponseRequest.state.in_(OPEN_STATES))).all()
+    return db.session.scalars(
+        sa.select(ResponseRequest).where(
+            ResponseRequest.comment_id == comment.id,
+            ResponseRequest.campaign_id.is_(None),
+            ResponseRequest.state.in_(OPEN_STATES),
+        )
+    ).all()
 
 
-def _close_open(comment: Comment, state: RequestState, now: datetime,
-                cause: VoidCause | None = None):
+def _close_open(
+    comment: Comment, state: RequestState, now: datetime, cause: VoidCause | None = None
+):
     zone = _consultation(comment).timezone
     for request in _open_requests_of(comment):
         deadlines.end_pause(request, now, zone, next_state=state)
@@ -173,11 +216,13 @@ def comment_has_answer(comment) -> bool:
     about_comment = ResponseRequest.comment_id == comment.id
     if comment.campaign_id is not None:
         about_comment = sa.or_(about_comment, ResponseRequest.campaign_id == comment.campaign_id)
-    return bool(db.session.scalar(
-        sa.select(sa.func.count(Response.id))
-        .join(ResponseRequest, ResponseRequest.id == Response.request_id)
-        .where(about_comment)
-    ))
+    return bool(
+        db.session.scalar(
+            sa.select(sa.func.count(Response.id))
+            .join(ResponseRequest, ResponseRequest.id == Response.request_id)
+            .where(about_comment)
+        )
+    )
 
 
 def on_comment_hidden(comment, *, now: datetime):
@@ -189,10 +234,14 @@ def on_comment_restored(comment, *, hidden_at: datetime, now: datetime):
     """Restoring resumes them, with the hidden days added as paused days."""
     zone = _consultation(comment).timezone
     hidden_days = (deadlines.local_date(now, zone) - deadlines.local_date(hidden_at, zone)).days
-    requests = db.session.scalars(sa.select(ResponseRequest).where(
-        ResponseRequest.comment_id == comment.id, ResponseRequest.campaign_id.is_(None),
-        ResponseRequest.state == RequestState.VOID,
-        ResponseRequest.void_cause == VoidCause.HIDDEN)).all()
+    requests = db.session.scalars(
+        sa.select(ResponseRequest).where(
+            ResponseRequest.comment_id == comment.id,
+            ResponseRequest.campaign_id.is_(None),
+            ResponseRequest.state == RequestState.VOID,
+            ResponseRequest.void_cause == VoidCause.HIDDEN,
+        )
+    ).all()
     for request in requests:
         request.state = RequestState.AWAITING
         request.void_cause = None

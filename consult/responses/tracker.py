@@ -34,8 +34,14 @@ from consult.responses.deadlines import Status, status_sql
 from consult.responses.models import EXCLUDED_STATES, Position, ResponseRequest
 
 SMALL_CELL = 5
-MEASURES = [Status.AWAITING.value, Status.CLARIFICATION.value, Status.OVERDUE.value,
-            Status.VERY_OVERDUE.value, Status.ANSWERED.value, Status.DECLINED.value]
+MEASURES = [
+    Status.AWAITING.value,
+    Status.CLARIFICATION.value,
+    Status.OVERDUE.value,
+    Status.VERY_OVERDUE.value,
+    Status.ANSWERED.value,
+    Status.DECLINED.value,
+]
 REQUESTS = "requests"
 DIMENSIONS = ("section", "category")
 
@@ -129,15 +135,24 @@ class Tracker:
 def population(now: datetime, consultation_id: int | None = None):
     """The fixed population as a subquery, with each request's status at ``now``."""
     R = ResponseRequest
-    query = (sa.select(R.id.label("id"), R.comment_id.label("comment_id"),
-                       R.company_id.label("company_id"),
-                       R.consultation_id.label("consultation_id"), R.section.label("section"),
-                       Comment.category.label("category"), status_sql(now).label("status"),
-                       R.position.label("position"), R.on_time.label("on_time"),
-                       R.days_to_respond.label("days"), R.due_on.label("due_on"))
-             .join(Comment, Comment.id == R.comment_id)
-             .join(Consultation, Consultation.id == R.consultation_id)
-             .where(R.state.not_in(EXCLUDED_STATES), Consultation.phase != Phase.DRAFT))
+    query = (
+        sa.select(
+            R.id.label("id"),
+            R.comment_id.label("comment_id"),
+            R.company_id.label("company_id"),
+            R.consultation_id.label("consultation_id"),
+            R.section.label("section"),
+            Comment.category.label("category"),
+            status_sql(now).label("status"),
+            R.position.label("position"),
+            R.on_time.label("on_time"),
+            R.days_to_respond.label("days"),
+            R.due_on.label("due_on"),
+        )
+        .join(Comment, Comment.id == R.comment_id)
+        .join(Consultation, Consultation.id == R.consultation_id)
+        .where(R.state.not_in(EXCLUDED_STATES), Consultation.phase != Phase.DRAFT)
+    )
     if consultation_id is not None:
         query = query.where(R.consultation_id == consultation_id)
     return query.subquery("population")
@@ -147,8 +162,10 @@ def _tallies(sub, *keys):
     columns = [sa.func.count().label(REQUESTS)]
     columns += [sa.func.sum(sa.case((sub.c.status == m, 1), else_=0)).label(m) for m in MEASURES]
     columns.append(sa.func.sum(sa.case((sub.c.on_time.is_(True), 1), else_=0)).label("on_time"))
-    columns += [sa.func.sum(sa.case((sub.c.position == p, 1), else_=0)).label(f"p_{p.value}")
-                for p in Position]
+    columns += [
+        sa.func.sum(sa.case((sub.c.position == p, 1), else_=0)).label(f"p_{p.value}")
+        for p in Position
+    ]
     rows = db.session.execute(sa.select(*keys, *columns).group_by(*keys)).mappings().all()
     return [{k: (v if v is not None else 0) for k, v in row.items()} for row in rows]
 
@@ -156,11 +173,18 @@ def _tallies(sub, *keys):
 def _medians(sub) -> dict[int, tuple[float, int]]:
     """Median days to first response per company, with window functions (SQLite and
     PostgreSQL alike): the middle row, or the mean of the two middle rows."""
-    ranked = (sa.select(
-        sub.c.company_id, sub.c.days,
-        sa.func.row_number().over(partition_by=sub.c.company_id, order_by=sub.c.days).label("rn"),
-        sa.func.count().over(partition_by=sub.c.company_id).label("n"),
-    ).where(sub.c.days.is_not(None)).subquery("ranked"))
+    ranked = (
+        sa.select(
+            sub.c.company_id,
+            sub.c.days,
+            sa.func.row_number()
+            .over(partition_by=sub.c.company_id, order_by=sub.c.days)
+            .label("rn"),
+            sa.func.count().over(partition_by=sub.c.company_id).label("n"),
+        )
+        .where(sub.c.days.is_not(None))
+        .subquery("ranked")
+    )
     rows = db.session.execute(
         sa.select(ranked.c.company_id, sa.func.avg(ranked.c.days), sa.func.max(ranked.c.n))
         .where(sa.or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2))
@@ -170,8 +194,10 @@ def _medians(sub) -> dict[int, tuple[float, int]]:
 
 
 def _lines(dimension_keys: dict[str, list]) -> list[list]:
-    lines = [[("main", m) for m in MEASURES] + [("main", REQUESTS)],
-             [("position", p.value) for p in Position] + [("main", Status.ANSWERED.value)]]
+    lines = [
+        [("main", m) for m in MEASURES] + [("main", REQUESTS)],
+        [("position", p.value) for p in Position] + [("main", Status.ANSWERED.value)],
+    ]
     for dimension, keys in dimension_keys.items():
         for key in keys:
             lines.append([(dimension, key, m) for m in MEASURES] + [(dimension, key, REQUESTS)])
@@ -182,16 +208,25 @@ def _lines(dimension_keys: dict[str, list]) -> list[list]:
 
 def _row(key, label, cells: dict[str, Shown], raw: dict) -> Row:
     answered, declined = raw[Status.ANSWERED.value], raw[Status.DECLINED.value]
-    denominator = (answered + declined + raw[Status.OVERDUE.value]
-                   + raw[Status.VERY_OVERDUE.value])
-    both = Shown(answered + declined,
-                 None if cells[Status.ANSWERED.value].known and cells[Status.DECLINED.value].known
-                 else "masked")
-    return Row(key, label, cells,
-               answer_rate=_rate(cells[Status.ANSWERED.value], denominator, answered),
-               responded_rate=_rate(both, denominator, answered + declined),
-               on_time_share=_rate(Shown(raw["on_time"], "small" if 0 < raw["on_time"] < SMALL_CELL
-                                         else None), denominator, raw["on_time"]))
+    denominator = answered + declined + raw[Status.OVERDUE.value] + raw[Status.VERY_OVERDUE.value]
+    both = Shown(
+        answered + declined,
+        None
+        if cells[Status.ANSWERED.value].known and cells[Status.DECLINED.value].known
+        else "masked",
+    )
+    return Row(
+        key,
+        label,
+        cells,
+        answer_rate=_rate(cells[Status.ANSWERED.value], denominator, answered),
+        responded_rate=_rate(both, denominator, answered + declined),
+        on_time_share=_rate(
+            Shown(raw["on_time"], "small" if 0 < raw["on_time"] < SMALL_CELL else None),
+            denominator,
+            raw["on_time"],
+        ),
+    )
 
 
 def section_label(section: str | None) -> str:
@@ -200,11 +235,14 @@ def section_label(section: str | None) -> str:
 
 def _company_figures(company, totals, sections, categories, median) -> CompanyFigures:
     raw_main = totals or dict.fromkeys([REQUESTS, *MEASURES, "on_time"], 0) | {
-        f"p_{p.value}": 0 for p in Position}
+        f"p_{p.value}": 0 for p in Position
+    }
     values = {("main", m): raw_main[m] for m in [*MEASURES, REQUESTS]}
     values |= {("position", p.value): raw_main[f"p_{p.value}"] for p in Position}
-    keyed = {"section": {r["section"] or "": r for r in sections},
-             "category": {r["category"].value: r for r in categories}}
+    keyed = {
+        "section": {r["section"] or "": r for r in sections},
+        "category": {r["category"].value: r for r in categories},
+    }
     for dimension, rows in keyed.items():
         for key, raw in rows.items():
             values |= {(dimension, key, m): raw[m] for m in [*MEASURES, REQUESTS]}
@@ -215,18 +253,25 @@ def _company_figures(company, totals, sections, categories, median) -> CompanyFi
 
     answered = shown[("main", Status.ANSWERED.value)]
     noted = shown[("position", Position.NOTED.value)]
-    by_section = [_row(key or None, section_label(key or None), cells(("section", key)), raw)
-                  for key, raw in sorted(keyed["section"].items(), key=_section_order)]
-    by_category = [_row(key, OrganisationKind(key).label, cells(("category", key)), raw)
-                   for key, raw in sorted(keyed["category"].items())]
+    by_section = [
+        _row(key or None, section_label(key or None), cells(("section", key)), raw)
+        for key, raw in sorted(keyed["section"].items(), key=_section_order)
+    ]
+    by_category = [
+        _row(key, OrganisationKind(key).label, cells(("category", key)), raw)
+        for key, raw in sorted(keyed["category"].items())
+    ]
     median_value, median_n = median or (None, 0)
     return CompanyFigures(
-        company=company, row=_row(None, company.name, cells(("main",)), raw_main),
+        company=company,
+        row=_row(None, company.name, cells(("main",)), raw_main),
         positions={p.value: shown[("position", p.value)] for p in Position},
-        noted_share=_rate(noted, answered.value if answered.known else 0,
-                          raw_main[f"p_{Position.NOTED.value}"]),
+        noted_share=_rate(
+            noted, answered.value if answered.known else 0, raw_main[f"p_{Position.NOTED.value}"]
+        ),
         median_days=median_value if median_n >= SMALL_CELL else None,
-        by_section=by_section, by_category=by_category,
+        by_section=by_section,
+        by_category=by_category,
     )
 
 
@@ -249,9 +294,12 @@ def tracker_figures(now: datetime, consultation: Consultation | None = None) -> 
     companies = db.session.scalars(
         sa.select(Organisation).where(Organisation.id.in_(ids or [0])).order_by(Organisation.name)
     ).all()
-    figures = [_company_figures(c, totals.get(c.id), sections.get(c.id, []),
-                                categories.get(c.id, []), medians.get(c.id))
-               for c in companies]
+    figures = [
+        _company_figures(
+            c, totals.get(c.id), sections.get(c.id, []), categories.get(c.id, []), medians.get(c.id)
+        )
+        for c in companies
+    ]
     overall = {p.value: sum(r[f"p_{p.value}"] for r in totals.values()) for p in Position}
     answered = sum(r[Status.ANSWERED.value] for r in totals.values())
     positions = protect({**overall, "answered": answered}, [[*overall, "answered"]])
@@ -259,8 +307,13 @@ def tracker_figures(now: datetime, consultation: Consultation | None = None) -> 
     return Tracker(companies=figures, positions=positions, as_of=now)
 
 
-def find_cell(tracker: Tracker, company_id: int, measure: str, dimension: str | None = None,
-              key: str | None = None) -> Shown | None:
+def find_cell(
+    tracker: Tracker,
+    company_id: int,
+    measure: str,
+    dimension: str | None = None,
+    key: str | None = None,
+) -> Shown | None:
     """The published cell behind a drill-down link (None when there is no such cell)."""
     company = next((c for c in tracker.companies if c.company.id == company_id), None)
     if company is None:

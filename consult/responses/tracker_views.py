@@ -33,11 +33,17 @@ def _consultation(slug):
 def _page(consultation):
     now = request_time()
     figures = tracker_figures(now, consultation)
-    return render_template("responses/tracker.html", consultation=consultation,
-                           tracker=figures, answer_chart=charts.answer_rate_chart(figures),
-                           positions_chart=charts.positions_chart(figures),
-                           measures=MEASURES, positions=list(Position),
-                           position_labels=POSITION_LABELS, company_slug=company_slug)
+    return render_template(
+        "responses/tracker.html",
+        consultation=consultation,
+        tracker=figures,
+        answer_chart=charts.answer_rate_chart(figures),
+        positions_chart=charts.positions_chart(figures),
+        measures=MEASURES,
+        positions=list(Position),
+        position_labels=POSITION_LABELS,
+        company_slug=company_slug,
+    )
 
 
 def _drill(consultation):
@@ -48,19 +54,42 @@ def _drill(consultation):
     valid = {*MEASURES, REQUESTS} | {f"p_{p.value}" for p in Position}
     require(measure in valid and dimension in (None, "section", "category"))
     figures = tracker_figures(now, consultation)
-    company = next((c.company for c in figures.companies
-                    if company_slug(c.company.name) == request.args.get("company")), None)
+    company = next(
+        (
+            c.company
+            for c in figures.companies
+            if company_slug(c.company.name) == request.args.get("company")
+        ),
+        None,
+    )
     require(company is not None)
     cell = find_cell(figures, company.id, measure, dimension, key)
     # Withheld cells have no list: its length would tell what the table keeps back.
     require(cell is not None and cell.linkable)
     page = max(request.args.get("page", 1, type=int), 1)
-    rows, more = drill_rows(current_user, now=now, company=company, measure=measure,
-                            consultation=consultation, dimension=dimension, key=key, page=page)
-    return render_template("responses/drilldown.html", consultation=consultation,
-                           company=company, measure=measure, dimension=dimension, key=key,
-                           cell=cell, rows=rows, more=more, page=page,
-                           position_labels=POSITION_LABELS)
+    rows, more = drill_rows(
+        current_user,
+        now=now,
+        company=company,
+        measure=measure,
+        consultation=consultation,
+        dimension=dimension,
+        key=key,
+        page=page,
+    )
+    return render_template(
+        "responses/drilldown.html",
+        consultation=consultation,
+        company=company,
+        measure=measure,
+        dimension=dimension,
+        key=key,
+        cell=cell,
+        rows=rows,
+        more=more,
+        page=page,
+        position_labels=POSITION_LABELS,
+    )
 
 
 def register(bp):

@@ -42,33 +42,52 @@ def _request(reference):
 def queue():
     company_id = current_user.organisation_id
     consultations, sections = queries.queue_choices(company_id)
-    form = forms.QueueFilterForm(formdata=request.args, consultations=consultations,
-                                 sections=sections)
+    form = forms.QueueFilterForm(
+        formdata=request.args, consultations=consultations, sections=sections
+    )
     form.validate()
     filters = queries.QueueFilters(
-        consultation=form.consultation.data or None, section=form.section.data or None,
-        status=form.status.data or "open", category=form.category.data or None,
-        order=form.order.data or "due", page=request.args.get("page", 1, type=int))
+        consultation=form.consultation.data or None,
+        section=form.section.data or None,
+        status=form.status.data or "open",
+        category=form.category.data or None,
+        order=form.order.data or "due",
+        page=request.args.get("page", 1, type=int),
+    )
     page = queries.company_queue(company_id, filters, request_time())
-    return render_template("responses/queue.html", form=form, page=page,
-                           viewer=viewer_of(current_user), now=request_time())
+    return render_template(
+        "responses/queue.html",
+        form=form,
+        page=page,
+        viewer=viewer_of(current_user),
+        now=request_time(),
+    )
 
 
 def _page(req, status=200, **given):
     comment = req.comment
     consultation = db.session.get(Consultation, req.consultation_id)
     now = request_time()
-    view = next((v for v in queries.thread_requests(comment, current_user, now)
-                 if v.request.id == req.id), None)
+    view = next(
+        (v for v in queries.thread_requests(comment, current_user, now) if v.request.id == req.id),
+        None,
+    )
     context = dict(
-        req=req, comment=comment, consultation=consultation, view=view, now=now,
-        viewer=viewer_of(current_user), can_act=can_act_on(current_user, req),
+        req=req,
+        comment=comment,
+        consultation=consultation,
+        view=view,
+        now=now,
+        viewer=viewer_of(current_user),
+        can_act=can_act_on(current_user, req),
         answer_form=forms.AnswerForm(prefix="answer"),
         decline_form=forms.DeclineForm(prefix="decline"),
         clarify_form=forms.ClarifyForm(prefix="clarify"),
         follow_up_form=forms.FollowUpForm(prefix="followup"),
-        reassign_form=forms.ReassignForm(prefix="reassign", companies=[
-            c for c in consultation.companies if c.id != req.company_id]),
+        reassign_form=forms.ReassignForm(
+            prefix="reassign",
+            companies=[c for c in consultation.companies if c.id != req.company_id],
+        ),
         void_form=forms.ReasonForm(prefix="void"),
         extend_form=forms.ExtendForm(prefix="extend"),
     )
@@ -93,14 +112,17 @@ _ACTIONS = {
 _DONE = {
     ResponseKind.ANSWER: _l("The answer is published."),
     ResponseKind.DECLINE: _l("The decline is published with its reason."),
-    ResponseKind.CLARIFICATION: _l("The question is published; the clock is paused until the "
-                                   "commenter replies, for at most 14 days."),
+    ResponseKind.CLARIFICATION: _l(
+        "The question is published; the clock is paused until the "
+        "commenter replies, for at most 14 days."
+    ),
     ResponseKind.FOLLOW_UP: _l("The follow-up is published."),
 }
 
 
-@bp.route("/requests/<reference>/<any(answer, decline, clarify, followup):action>",
-          methods=["POST"])
+@bp.route(
+    "/requests/<reference>/<any(answer, decline, clarify, followup):action>", methods=["POST"]
+)
 @role_required(Role.COMPANY_REP)
 def respond(reference, action):
     req = _request(reference)
@@ -113,9 +135,15 @@ def respond(reference, action):
     try:
         # Only the body, the position and the key are read: the company and the request
         # come from the account and the address, whatever else the form carries.
-        actions.post_response(req, representative=current_user, kind=kind, body=form.body.data,
-                              position=position, submission_key=form.submission_key.data,
-                              now=request_time())
+        actions.post_response(
+            req,
+            representative=current_user,
+            kind=kind,
+            body=form.body.data,
+            position=position,
+            submission_key=form.submission_key.data,
+            now=request_time(),
+        )
     except DomainError as exc:
         form.body.errors = [*form.body.errors, exc.message]
         return _page(req, exc.status_code, **{name: form})
@@ -139,12 +167,18 @@ def edit(reference):
     if form.validate_on_submit():
         position = Position(form.position.data) if form.position.data else None
         try:
-            actions.edit_response(response, representative=current_user, body=form.body.data,
-                                  position=position, now=request_time())
+            actions.edit_response(
+                response,
+                representative=current_user,
+                body=form.body.data,
+                position=position,
+                now=request_time(),
+            )
         except DomainError as exc:
             form.body.errors = [*form.body.errors, exc.message]
-            return _page(response.request, exc.status_code, edit_form=form,
-                         edit_reference=reference)
+            return _page(
+                response.request, exc.status_code, edit_form=form, edit_reference=reference
+            )
         db.session.commit()
         flash(_("The new revision is published; the earlier text stays readable."), "success")
         return redirect(url_for("responses.request_page", reference=response.request.reference))
@@ -160,9 +194,13 @@ def rejoinder(reference):
     form = forms.RejoinderForm(prefix=f"rejoin-{reference}")
     if form.validate_on_submit():
         try:
-            made = actions.post_rejoinder(response, user=current_user, body=form.body.data,
-                                          submission_key=form.submission_key.data,
-                                          now=request_time())
+            made = actions.post_rejoinder(
+                response,
+                user=current_user,
+                body=form.body.data,
+                submission_key=form.submission_key.data,
+                now=request_time(),
+            )
         except NotAllowed:
             raise
         except DomainError as exc:
@@ -170,8 +208,9 @@ def rejoinder(reference):
             return _thread(comment, exc.status_code, form, reference)
         db.session.commit()
         flash(_("Your reply to the company is published."), "success")
-        return redirect(url_for("comments.show", reference=made.comment.reference,
-                                _anchor="responses"))
+        return redirect(
+            url_for("comments.show", reference=made.comment.reference, _anchor="responses")
+        )
     return _thread(comment, 422, form, reference)
 
 
@@ -208,30 +247,52 @@ def reassign(reference):
 
     def run(target, form):
         company = next(c for c in consultation.companies if c.id == form.company.data)
-        actions.reassign_request(target, coordinator=current_user, company=company,
-                                 reason=form.reason.data, now=request_time())
+        actions.reassign_request(
+            target,
+            coordinator=current_user,
+            company=company,
+            reason=form.reason.data,
+            now=request_time(),
+        )
 
-    return _coordinator_action(reference, form, "reassign_form", run,
-                               _("The request is reassigned; the reason is public."))
+    return _coordinator_action(
+        reference, form, "reassign_form", run, _("The request is reassigned; the reason is public.")
+    )
 
 
 @bp.route("/requests/<reference>/void", methods=["POST"])
 @coordinator_required
 def void(reference):
     def run(target, form):
-        actions.void_request(target, coordinator=current_user, reason=form.reason.data,
-                             now=request_time())
+        actions.void_request(
+            target, coordinator=current_user, reason=form.reason.data, now=request_time()
+        )
 
-    return _coordinator_action(reference, forms.ReasonForm(prefix="void"), "void_form", run,
-                               _("The request is void; the reason is public."))
+    return _coordinator_action(
+        reference,
+        forms.ReasonForm(prefix="void"),
+        "void_form",
+        run,
+        _("The request is void; the reason is public."),
+    )
 
 
 @bp.route("/requests/<reference>/extend", methods=["POST"])
 @coordinator_required
 def extend(reference):
     def run(target, form):
-        actions.extend_request(target, coordinator=current_user, days=form.days.data,
-                               reason=form.reason.data, now=request_time())
+        actions.extend_request(
+            target,
+            coordinator=current_user,
+            days=form.days.data,
+            reason=form.reason.data,
+            now=request_time(),
+        )
 
-    return _coordinator_action(reference, forms.ExtendForm(prefix="extend"), "extend_form", run,
-                               _("The due date is extended."))
+    return _coordinator_action(
+        reference,
+        forms.ExtendForm(prefix="extend"),
+        "extend_form",
+        run,
+        _("The due date is extended."),
+    )

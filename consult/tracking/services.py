@@ -11,22 +11,38 @@ from consult.extensions import db
 from consult.tracking.models import EventKind, Milestone, TimelineEvent
 
 
-def record_event(consultation, kind: EventKind, *, now: datetime | None = None,
-                 **fields) -> TimelineEvent:
+def record_event(
+    consultation, kind: EventKind, *, now: datetime | None = None, **fields
+) -> TimelineEvent:
     """Append a timeline event (phase, planned date or version) for the consultation."""
-    event = TimelineEvent(consultation=consultation, kind=kind, occurred_at=now or utcnow(),
-                          **fields)
+    event = TimelineEvent(
+        consultation=consultation, kind=kind, occurred_at=now or utcnow(), **fields
+    )
     db.session.add(event)
     return event
 
 
-def record_planned_date(consultation, milestone: Milestone, previous_on: date | None,
-                        planned_on: date | None, *, reason: str | None = None, now=None):
+def record_planned_date(
+    consultation,
+    milestone: Milestone,
+    previous_on: date | None,
+    planned_on: date | None,
+    *,
+    reason: str | None = None,
+    now=None,
+):
     """Record a planned date set or changed; earlier dates stay on the timeline."""
     if previous_on == planned_on:
         return None
-    return record_event(consultation, EventKind.DATE_PLANNED, milestone=milestone,
-                        previous_on=previous_on, planned_on=planned_on, reason=reason, now=now)
+    return record_event(
+        consultation,
+        EventKind.DATE_PLANNED,
+        milestone=milestone,
+        previous_on=previous_on,
+        planned_on=planned_on,
+        reason=reason,
+        now=now,
+    )
 
 
 def timeline_events(consultation) -> list[TimelineEvent]:
@@ -48,8 +64,11 @@ class MilestoneView:
 
 
 _INSTANTS = {Milestone.OPENS: "opens_at", Milestone.CLOSES: "closes_at"}
-_DATES = {Milestone.OPENS: "opens_on", Milestone.CLOSES: "closes_on",
-          Milestone.SUMMARY_DUE: "summary_due_on"}
+_DATES = {
+    Milestone.OPENS: "opens_on",
+    Milestone.CLOSES: "closes_on",
+    Milestone.SUMMARY_DUE: "summary_due_on",
+}
 
 
 def milestones(consultation, events, now: datetime) -> list[MilestoneView]:
@@ -61,8 +80,9 @@ def milestones(consultation, events, now: datetime) -> list[MilestoneView]:
     views = []
     for milestone in Milestone:
         planned_on = getattr(consultation, _DATES[milestone])
-        changes = [e for e in events
-                   if e.kind == EventKind.DATE_PLANNED and e.milestone == milestone]
+        changes = [
+            e for e in events if e.kind == EventKind.DATE_PLANNED and e.milestone == milestone
+        ]
         first_plan = next((e.planned_on for e in changes if e.planned_on), planned_on)
         instant = getattr(consultation, _INSTANTS.get(milestone, ""), None)
         if instant is not None and instant <= now:
@@ -76,18 +96,23 @@ def milestones(consultation, events, now: datetime) -> list[MilestoneView]:
     return views
 
 
-def post_update(consultation, *, kind, title: str, body: str, author,
-                now: datetime | None = None):
+def post_update(consultation, *, kind, title: str, body: str, author, now: datetime | None = None):
     """Publish a dated update on the consultation (progress, extension, delay, …)."""
     from consult.audit.services import record
     from consult.db import random_reference
     from consult.text import render_markdown
     from consult.tracking.models import Update
 
-    update = Update(reference=random_reference("U"), consultation_id=consultation.id, kind=kind,
-                    title=title.strip(), body=body.strip(),
-                    body_html=str(render_markdown(body.strip())),
-                    author_id=author.id if author else None, posted_at=now or utcnow())
+    update = Update(
+        reference=random_reference("U"),
+        consultation_id=consultation.id,
+        kind=kind,
+        title=title.strip(),
+        body=body.strip(),
+        body_html=str(render_markdown(body.strip())),
+        author_id=author.id if author else None,
+        posted_at=now or utcnow(),
+    )
     db.session.add(update)
     db.session.flush()
     record(author, "update.posted", update, now=now, kind=kind.value)
@@ -98,8 +123,11 @@ def updates_of(consultation, limit: int | None = None):
     """The consultation's updates, newest first."""
     from consult.tracking.models import Update
 
-    query = (sa.select(Update).where(Update.consultation_id == consultation.id)
-             .order_by(Update.posted_at.desc(), Update.id.desc()))
+    query = (
+        sa.select(Update)
+        .where(Update.consultation_id == consultation.id)
+        .order_by(Update.posted_at.desc(), Update.id.desc())
+    )
     if limit:
         query = query.limit(limit)
     return db.session.scalars(query).all()

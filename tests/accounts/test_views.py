@@ -3,8 +3,8 @@
 import pytest
 import sqlalchemy as sa
 
-from consult.accounts.passwords import verify_password
 from consult.accounts.models import OrganisationKind, OrganisationStatus, User, UserStatus
+from consult.accounts.passwords import verify_password
 from consult.audit.models import AuditEntry
 from consult.extensions import db
 from tests import factories
@@ -56,7 +56,8 @@ def test_registration_confirmation_and_approval_journey(client, make_client, out
     response = admin.post(
         f"/admin/registrations/{user.id}/approve",
         {f"approve-{user.id}-match": "0", f"approve-{user.id}-kind": "investor"},
-        prefix=f"approve-{user.id}", token_from="/admin/registrations",
+        prefix=f"approve-{user.id}",
+        token_from="/admin/registrations",
     )
     assert response.status_code == 302
     db.session.refresh(user)
@@ -65,7 +66,9 @@ def test_registration_confirmation_and_approval_journey(client, make_client, out
     assert user.organisation.status == OrganisationStatus.CONFIRMED
     assert "approved" in outbox.last("mariam@example.org")["Subject"]
 
-    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "registration.approved"))
+    entry = db.session.scalar(
+        sa.select(AuditEntry).where(AuditEntry.action == "registration.approved")
+    )
     assert entry.actor_id == coordinator.id and entry.target_id == user.id
     assert "Mariam" not in str(entry.details) and "Coastal" not in str(entry.details)
 
@@ -80,7 +83,8 @@ def test_approval_can_match_an_existing_organisation(client, outbox):
     client.post(
         f"/admin/registrations/{pending.id}/approve",
         {f"approve-{pending.id}-match": str(existing.id), f"approve-{pending.id}-kind": "other"},
-        prefix=f"approve-{pending.id}", token_from="/admin/registrations",
+        prefix=f"approve-{pending.id}",
+        token_from="/admin/registrations",
     )
     db.session.refresh(pending)
     assert pending.organisation_id == existing.id
@@ -91,11 +95,19 @@ def test_rejection_needs_a_reason_and_tells_the_person(client, outbox):
     pending = factories.stakeholder(status=UserStatus.PENDING)
     client.sign_in(factories.coordinator())
     url = f"/admin/registrations/{pending.id}/reject"
-    response = client.post(url, {f"reject-{pending.id}-reason": "  "},
-                           prefix=f"reject-{pending.id}", token_from="/admin/registrations")
+    response = client.post(
+        url,
+        {f"reject-{pending.id}-reason": "  "},
+        prefix=f"reject-{pending.id}",
+        token_from="/admin/registrations",
+    )
     assert response.status_code == 422
-    response = client.post(url, {f"reject-{pending.id}-reason": "We could not verify the group."},
-                           prefix=f"reject-{pending.id}", token_from="/admin/registrations")
+    response = client.post(
+        url,
+        {f"reject-{pending.id}-reason": "We could not verify the group."},
+        prefix=f"reject-{pending.id}",
+        token_from="/admin/registrations",
+    )
     assert response.status_code == 302
     db.session.refresh(pending)
     assert pending.status == UserStatus.REJECTED
@@ -208,9 +220,11 @@ def test_failed_sign_ins_are_throttled_per_account(client, make_client):
 
 def test_sign_in_redirects_only_to_local_paths(client):
     person = factories.stakeholder()
-    response = client.post("/signin?next=https://evil.example/x",
-                           {"email": person.email, "password": factories.PASSWORD},
-                           token_from="/signin")
+    response = client.post(
+        "/signin?next=https://evil.example/x",
+        {"email": person.email, "password": factories.PASSWORD},
+        token_from="/signin",
+    )
     assert response.headers["Location"] == "/"
     other = client.raw
     del other
@@ -232,8 +246,10 @@ def test_password_change_ends_other_sessions_but_not_this_one(client, make_clien
     other = make_client()
     other.sign_in(person)
     client.sign_in(person)
-    response = client.post("/account/password", {
-        "current_password": factories.PASSWORD, "password": "a brand new passphrase"})
+    response = client.post(
+        "/account/password",
+        {"current_password": factories.PASSWORD, "password": "a brand new passphrase"},
+    )
     assert response.status_code == 302
     assert client.get("/account").status_code == 200
     assert other.get("/account").status_code == 302
@@ -243,8 +259,10 @@ def test_password_change_ends_other_sessions_but_not_this_one(client, make_clien
 def test_password_change_requires_the_current_password(client):
     person = factories.stakeholder()
     client.sign_in(person)
-    response = client.post("/account/password", {
-        "current_password": "wrong wrong wrong", "password": "a brand new passphrase"})
+    response = client.post(
+        "/account/password",
+        {"current_password": "wrong wrong wrong", "password": "a brand new passphrase"},
+    )
     assert response.status_code == 422
     assert b"not your current password" in response.data
 
@@ -267,8 +285,9 @@ def test_forgot_password_answers_the_same_and_the_link_works_once(client, outbox
 def test_change_email_is_reconfirmed(client, outbox):
     person = factories.stakeholder()
     client.sign_in(person)
-    client.post("/account/email", {"new_email": "New@Example.org",
-                                   "current_password": factories.PASSWORD})
+    client.post(
+        "/account/email", {"new_email": "New@Example.org", "current_password": factories.PASSWORD}
+    )
     db.session.refresh(person)
     assert person.email != "new@example.org"  # not until confirmed
     link = outbox.link("new@example.org", "/account/email/confirm/")
@@ -283,13 +302,15 @@ def test_change_email_is_reconfirmed(client, outbox):
 def test_preferences_set_time_zone_and_language(client):
     person = factories.stakeholder()
     client.sign_in(person)
-    response = client.post("/account", {"display_name": "New Name", "timezone": "Asia/Kolkata",
-                                        "locale": "en"})
+    response = client.post(
+        "/account", {"display_name": "New Name", "timezone": "Asia/Kolkata", "locale": "en"}
+    )
     assert response.status_code == 302
     db.session.refresh(person)
     assert person.timezone == "Asia/Kolkata"
-    bad = client.post("/account", {"display_name": "New Name", "timezone": "Mars/Olympus",
-                                   "locale": "en"})
+    bad = client.post(
+        "/account", {"display_name": "New Name", "timezone": "Mars/Olympus", "locale": "en"}
+    )
     assert bad.status_code == 422
 
 
@@ -297,17 +318,30 @@ def test_invitation_binds_a_representative_to_the_company(client, make_client, o
     coordinator = factories.coordinator()
     company = factories.company(name="Northwind")
     client.sign_in(coordinator)
-    response = client.post("/admin/companies/invitations", {
-        "invite-email": "Rep@Northwind.example", "invite-company": str(company.id),
-        "invite-role_title": "Head of Human Rights"}, prefix="invite",
-        token_from="/admin/companies")
+    response = client.post(
+        "/admin/companies/invitations",
+        {
+            "invite-email": "Rep@Northwind.example",
+            "invite-company": str(company.id),
+            "invite-role_title": "Head of Human Rights",
+        },
+        prefix="invite",
+        token_from="/admin/companies",
+    )
     assert response.status_code == 302
     link = outbox.link("rep@northwind.example", "/invitation/")
 
     newcomer = make_client()
     assert b"Northwind" in newcomer.get(link).data
-    response = newcomer.post(link, {"display_name": "Ana", "password": "company passphrase ok",
-                                    "timezone": "Europe/Stockholm"}, token_from=link)
+    response = newcomer.post(
+        link,
+        {
+            "display_name": "Ana",
+            "password": "company passphrase ok",
+            "timezone": "Europe/Stockholm",
+        },
+        token_from=link,
+    )
     assert response.status_code == 302
     rep = db.session.scalar(sa.select(User).where(User.email == "rep@northwind.example"))
     assert rep.organisation_id == company.id
@@ -318,11 +352,15 @@ def test_invitation_binds_a_representative_to_the_company(client, make_client, o
 
 def test_coordinator_adds_a_company(client):
     client.sign_in(factories.coordinator())
-    response = client.post("/admin/companies", {"company-name": "Meridian", "company-country": "FI",
-                                                "company-website": ""}, prefix="company")
+    response = client.post(
+        "/admin/companies",
+        {"company-name": "Meridian", "company-country": "FI", "company-website": ""},
+        prefix="company",
+    )
     assert response.status_code == 302
     assert b"Meridian" in client.get("/admin/companies").data
-    duplicate = client.post("/admin/companies", {"company-name": "meridian", "company-country": ""},
-                            prefix="company")
+    duplicate = client.post(
+        "/admin/companies", {"company-name": "meridian", "company-country": ""}, prefix="company"
+    )
     assert duplicate.status_code == 422
     assert b"already exists" in duplicate.data

@@ -15,23 +15,32 @@ from tests import factories
 from tests.consultations import factories as consultation_factories
 
 
-def test_amendment_cosign_withdraw_and_hide(page, live_server, sign_in, check_accessibility,
-                                             outbox):
+def test_amendment_cosign_withdraw_and_hide(
+    page, live_server, sign_in, check_accessibility, outbox
+):
     north = factories.company(name="Northwind")
-    consultation = consultation_factories.consultation(companies=[north], slug="principles",
-                                                       title="Principles")
-    factories.stakeholder(email="amina@example.org", name="Amina",
-                          kind=OrganisationKind.CIVIL_SOCIETY)
+    consultation = consultation_factories.consultation(
+        companies=[north], slug="principles", title="Principles"
+    )
+    factories.stakeholder(
+        email="amina@example.org", name="Amina", kind=OrganisationKind.CIVIL_SOCIETY
+    )
     factories.stakeholder(email="sara@example.org", name="Sara", kind=OrganisationKind.INVESTOR)
     troll = factories.stakeholder(email="troll@example.org", name="Troll")
     factories.coordinator(email="coord@example.org")
     version = latest_published_version(consultation)
     abusive = services.post_comment(
         consultation,
-        services.Draft(kind=CommentKind.COMMENT, body="Insulting words about a person.",
-                       visibility=Visibility.PUBLIC, display=AuthorDisplay.NAME,
-                       company_ids=[north.id]),
-        author=troll, submission_key="troll-1", version=version,
+        services.Draft(
+            kind=CommentKind.COMMENT,
+            body="Insulting words about a person.",
+            visibility=Visibility.PUBLIC,
+            display=AuthorDisplay.NAME,
+            company_ids=[north.id],
+        ),
+        author=troll,
+        submission_key="troll-1",
+        version=version,
     )
     db.session.commit()
 
@@ -43,11 +52,14 @@ def test_amendment_cosign_withdraw_and_hide(page, live_server, sign_in, check_ac
     page.get_by_role("radio", name="Amendment").check()
     page.get_by_label("Your comment").fill("Name **subsidiaries** explicitly.")
     page.get_by_label("Proposed text (for an amendment)").fill(
-        "These principles apply to every member company and its subsidiaries.")
+        "These principles apply to every member company and its subsidiaries."
+    )
     page.get_by_label("Everyone", exact=True).check()
     page.get_by_label("My category and my organisation's region").check()
     page.get_by_role("button", name="Preview").click()
-    expect(page.get_by_role("heading", name="Preview: this is how it will be published")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Preview: this is how it will be published")
+    ).to_be_visible()
     expect(page.locator(".preview strong")).to_have_text("subsidiaries")
     check_accessibility(page)
     page.get_by_label(re.compile("I understand who will read this")).check()
@@ -84,7 +96,8 @@ def test_amendment_cosign_withdraw_and_hide(page, live_server, sign_in, check_ac
     page.goto(f"{live_server.url}/comments/{abusive.reference}")
     page.get_by_label("Rule broken").select_option(label="It is abusive or threatening")
     page.get_by_label("Public reason (shown in place of the text)").fill(
-        "Personal insults are not allowed.")
+        "Personal insults are not allowed."
+    )
     page.get_by_role("button", name="Hide the comment").click()
     expect(page.get_by_text("The comment is hidden")).to_be_visible()
     check_accessibility(page)

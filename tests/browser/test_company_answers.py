@@ -19,26 +19,38 @@ from tests import factories
 from tests.consultations import factories as consultation_factories
 
 
-def test_two_companies_answer_and_a_third_is_shown_overdue(page, live_server, sign_in,
-                                                           check_accessibility, outbox):
+def test_two_companies_answer_and_a_third_is_shown_overdue(
+    page, live_server, sign_in, check_accessibility, outbox
+):
     north = factories.company(name="Northwind")
     south = factories.company(name="Southgate")
     west = factories.company(name="Westhaven")
     consultation = consultation_factories.consultation(
-        companies=[north, south, west], slug="principles", title="Principles",
-        timezone="Asia/Kolkata")
-    factories.stakeholder(email="amina@example.org", name="Amina",
-                          kind=OrganisationKind.CIVIL_SOCIETY)
+        companies=[north, south, west],
+        slug="principles",
+        title="Principles",
+        timezone="Asia/Kolkata",
+    )
+    factories.stakeholder(
+        email="amina@example.org", name="Amina", kind=OrganisationKind.CIVIL_SOCIETY
+    )
     factories.company_rep(north, email="north@example.org", role_title="Head of Human Rights")
     factories.company_rep(south, email="south@example.org", role_title="Policy Director")
     version = latest_published_version(consultation)
     for i in range(4):  # four earlier comments, so the tracker's cells reach five
         services.post_comment(
             consultation,
-            services.Draft(kind=CommentKind.COMMENT, body=f"Earlier remark {i}.",
-                           visibility=Visibility.PUBLIC, display=AuthorDisplay.NAME,
-                           company_ids=[west.id]),
-            author=factories.stakeholder(), submission_key=f"earlier-{i}", version=version)
+            services.Draft(
+                kind=CommentKind.COMMENT,
+                body=f"Earlier remark {i}.",
+                visibility=Visibility.PUBLIC,
+                display=AuthorDisplay.NAME,
+                company_ids=[west.id],
+            ),
+            author=factories.stakeholder(),
+            submission_key=f"earlier-{i}",
+            version=version,
+        )
     db.session.commit()
 
     # Amina comments on §1.1, addressed to the three companies.
@@ -54,10 +66,14 @@ def test_two_companies_answer_and_a_third_is_shown_overdue(page, live_server, si
     page.get_by_role("button", name="Sign out").click()
 
     # Two representatives answer from their queues, with different positions.
-    for email, position, text in [("north@example.org", "Agree and will incorporate",
-                                   "We will name subsidiaries in Draft 2."),
-                                  ("south@example.org", "Disagree",
-                                   "Subsidiaries are covered already.")]:
+    for email, position, text in [
+        (
+            "north@example.org",
+            "Agree and will incorporate",
+            "We will name subsidiaries in Draft 2.",
+        ),
+        ("south@example.org", "Disagree", "Subsidiaries are covered already."),
+    ]:
         sign_in(page, email, factories.PASSWORD)
         page.get_by_role("link", name="Company queue").click()
         expect(page.get_by_text("Name subsidiaries explicitly.")).to_be_attached()
@@ -73,10 +89,15 @@ def test_two_companies_answer_and_a_third_is_shown_overdue(page, live_server, si
 
     # Westhaven does not answer. Move its clock past the due date (12 days overdue).
     today = utcnow().date()
-    db.session.execute(sa.update(ResponseRequest).where(ResponseRequest.company_id == west.id)
-                       .values(due_on=today - timedelta(days=12),
-                               overdue_at=utcnow() - timedelta(days=11),
-                               very_overdue_at=utcnow() + timedelta(days=18)))
+    db.session.execute(
+        sa.update(ResponseRequest)
+        .where(ResponseRequest.company_id == west.id)
+        .values(
+            due_on=today - timedelta(days=12),
+            overdue_at=utcnow() - timedelta(days=11),
+            very_overdue_at=utcnow() + timedelta(days=18),
+        )
+    )
     db.session.commit()
 
     page.goto(f"{live_server.url}/comments/{reference}")
@@ -84,8 +105,14 @@ def test_two_companies_answer_and_a_third_is_shown_overdue(page, live_server, si
     expect(answers.filter(has_text="Northwind")).to_contain_text("Agree and will incorporate")
     expect(answers.filter(has_text="Northwind")).to_contain_text("Head of Human Rights")
     expect(answers.filter(has_text="Southgate")).to_contain_text("Disagree")
-    expect(page.get_by_text(re.compile(r"Westhaven has not responded \(due .+, 12 days "
-                                       r"overdue\)"))).to_be_visible()
+    expect(
+        page.get_by_text(
+            re.compile(
+                r"Westhaven has not responded \(due .+, 12 days "
+                r"overdue\)"
+            )
+        )
+    ).to_be_visible()
     check_accessibility(page)
 
     page.goto(f"{live_server.url}/consultations/principles")

@@ -15,7 +15,8 @@ from tests.consultations.factories import DRAFT_ONE, DRAFT_TWO
 
 
 def test_publish_two_drafts_then_read_follow_a_permalink_and_compare(
-        page, live_server, sign_in, check_accessibility, tmp_path):
+    page, live_server, sign_in, check_accessibility, tmp_path
+):
     factories.coordinator(email="coord@example.org")
     factories.company(name="Northwind (test)")
     today = utcnow().date()

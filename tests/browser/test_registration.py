@@ -9,8 +9,9 @@ from tests import factories
 PASSPHRASE = "a passphrase nobody guesses"
 
 
-def test_register_confirm_approve_and_sign_in(page, live_server, outbox, sign_in,
-                                              check_accessibility):
+def test_register_confirm_approve_and_sign_in(
+    page, live_server, outbox, sign_in, check_accessibility
+):
     factories.coordinator(email="coord@example.org")
 
     page.goto(f"{live_server.url}/")

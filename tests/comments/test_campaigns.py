@@ -31,8 +31,9 @@ def test_five_organisations_with_the_same_text_form_a_campaign(client, world):
     assert group.formed_at is not None and group.organisation_count == 5
     assert all(c.campaign_id == group.id for c in comments)
 
-    thread = client.get(f"/consultations/{world.consultation.slug}/p/"
-                        f"{world.paragraph.stable_key}/comments").get_data(as_text=True)
+    thread = client.get(
+        f"/consultations/{world.consultation.slug}/p/{world.paragraph.stable_key}/comments"
+    ).get_data(as_text=True)
     assert thread.count("Campaign: the same text from 5 organisations") == 1
     page = client.get(f"/campaigns/{group.reference}").get_data(as_text=True)
     assert "5 organisations" in page
@@ -40,17 +41,27 @@ def test_five_organisations_with_the_same_text_form_a_campaign(client, world):
     assert people[4].display_name not in page  # the anonymous member is not
 
 
-VERY_LONG = LONG_TEXT + " " + " ".join(
-    f"Point {n}: companies should also explain measure {n} to the people it affects."
-    for n in range(12)
-) + " Thank you for considering this request."  # about 170 words, few repeated shingles
+VERY_LONG = (
+    LONG_TEXT
+    + " "
+    + " ".join(
+        f"Point {n}: companies should also explain measure {n} to the people it affects."
+        for n in range(12)
+    )
+    + " Thank you for considering this request."
+)  # about 170 words, few repeated shingles
 
 
 def test_near_duplicates_of_twenty_words_or_more_join(world):
     people = _stakeholders(6)
     edited = VERY_LONG.replace("considering", "weighing")  # one word in 160
-    assert campaigns.jaccard(campaigns.shingles(campaigns.normalise(VERY_LONG)),
-                             campaigns.shingles(campaigns.normalise(edited))) >= 0.9
+    assert (
+        campaigns.jaccard(
+            campaigns.shingles(campaigns.normalise(VERY_LONG)),
+            campaigns.shingles(campaigns.normalise(edited)),
+        )
+        >= 0.9
+    )
     for person in people[:4]:
         world.post(Visibility.PUBLIC, author=person, body=VERY_LONG)
     comment = world.post(Visibility.PUBLIC, author=people[4], body=edited)
@@ -114,10 +125,17 @@ def test_detection_does_not_compare_all_pairs(world, monkeypatch):
         body = f"Topic {i % 50}: " + " ".join(f"w{(i % 50) * 7 + k}" for k in range(30))
         person = people[(i // 50) % 40]  # each text comes from 40 different organisations
         comment = Comment(
-            consultation_id=world.consultation.id, version_id=world.version.id,
-            author_id=person.id, organisation_id=person.organisation_id,
-            category="civil_society", kind="comment", visibility=Visibility.PUBLIC,
-            display="name", body=body, body_html=body, submission_key=f"bulk-{i}",
+            consultation_id=world.consultation.id,
+            version_id=world.version.id,
+            author_id=person.id,
+            organisation_id=person.organisation_id,
+            category="civil_society",
+            kind="comment",
+            visibility=Visibility.PUBLIC,
+            display="name",
+            body=body,
+            body_html=body,
+            submission_key=f"bulk-{i}",
         )
         db.session.add(comment)
         db.session.flush()
@@ -126,16 +144,16 @@ def test_detection_does_not_compare_all_pairs(world, monkeypatch):
     db.session.commit()
     assert total == 2000
     assert len(comparisons) <= 2 * total  # all pairs would be about 2,000,000
-    formed = db.session.scalar(sa.select(sa.func.count()).select_from(Campaign)
-                               .where(Campaign.formed_at.is_not(None)))
+    formed = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Campaign).where(Campaign.formed_at.is_not(None))
+    )
     assert formed == 50
 
 
 def test_rebuild_recomputes_the_same_campaigns(app, world):
     for person in _stakeholders(5):
         world.post(Visibility.PUBLIC, author=person, body=LONG_TEXT)
-    result = app.test_cli_runner().invoke(args=["campaigns", "rebuild",
-                                                world.consultation.slug])
+    result = app.test_cli_runner().invoke(args=["campaigns", "rebuild", world.consultation.slug])
     assert result.exit_code == 0, result.output
     assert "1 campaign(s)" in result.output
 

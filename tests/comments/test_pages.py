@@ -36,8 +36,7 @@ def test_thread_pages_20_at_a_time_with_a_more_link(client, world):
     assert third.count('class="comment"') == 5 and "?after=" not in third
 
 
-def test_a_thread_page_costs_the_same_statements_for_3_or_60_comments(client, world,
-                                                                      count_queries):
+def test_a_thread_page_costs_the_same_statements_for_3_or_60_comments(client, world, count_queries):
     def statements():
         with count_queries() as queries:
             client.get(_thread(world))
@@ -81,11 +80,16 @@ def test_author_withdraws_through_the_page(client, world):
     comment = world.post(Visibility.PUBLIC, body="Second thoughts.")
     client.sign_in(world.author)
     url = f"/comments/{comment.reference}"
-    refused = client.post(f"{url}/withdraw", {"withdraw-remove_name": "y"}, prefix="withdraw",
-                          token_from=url)
+    refused = client.post(
+        f"{url}/withdraw", {"withdraw-remove_name": "y"}, prefix="withdraw", token_from=url
+    )
     assert refused.status_code == 422  # the confirmation box is required
-    done = client.post(f"{url}/withdraw", {"withdraw-remove_name": "y", "withdraw-confirm": "y"},
-                       prefix="withdraw", token_from=url)
+    done = client.post(
+        f"{url}/withdraw",
+        {"withdraw-remove_name": "y", "withdraw-confirm": "y"},
+        prefix="withdraw",
+        token_from=url,
+    )
     assert done.status_code == 302
     assert "Second thoughts." not in client.get(url).get_data(as_text=True)
 
@@ -94,8 +98,9 @@ def test_another_stakeholder_cannot_use_the_author_tools(client, world):
     comment = world.post(Visibility.PUBLIC, body="Mine.")
     client.sign_in(world.other)
     url = f"/comments/{comment.reference}"
-    response = client.post(f"{url}/withdraw", {"withdraw-confirm": "y"}, prefix="withdraw",
-                           token_from=url)
+    response = client.post(
+        f"{url}/withdraw", {"withdraw-confirm": "y"}, prefix="withdraw", token_from=url
+    )
     assert response.status_code == 403
     db.session.refresh(comment)
     assert comment.withdrawn_at is None
@@ -105,13 +110,20 @@ def test_cosign_and_reply_through_the_page(client, world):
     comment = world.post(Visibility.ANONYMOUS, body="Worth endorsing.")
     client.sign_in(world.other)
     url = f"/comments/{comment.reference}"
-    cosigned = client.post(f"{url}/cosign", {"cosign-named": "category"}, prefix="cosign",
-                           token_from=url)
+    cosigned = client.post(
+        f"{url}/cosign", {"cosign-named": "category"}, prefix="cosign", token_from=url
+    )
     assert cosigned.status_code == 302
-    response = client.post(f"{url}/reply", {"reply-body": "We agree strongly.",
-                                            "reply-identity": "category",
-                                            "reply-submission_key": "reply-1"},
-                           prefix="reply", token_from=url)
+    response = client.post(
+        f"{url}/reply",
+        {
+            "reply-body": "We agree strongly.",
+            "reply-identity": "category",
+            "reply-submission_key": "reply-1",
+        },
+        prefix="reply",
+        token_from=url,
+    )
     assert response.status_code == 302
     page = client.get(url).get_data(as_text=True)
     assert "We agree strongly." in page and "Co-signed by" in page
@@ -122,8 +134,9 @@ def test_editing_a_comment_keeps_the_typed_text_on_error(client, world):
     comment = world.post(Visibility.PUBLIC, body="Original.")
     client.sign_in(world.author)
     url = f"/comments/{comment.reference}"
-    response = client.post(f"{url}/edit", {"edit-body": "x" * 20001 + "KEEP-ME"}, prefix="edit",
-                           token_from=url)
+    response = client.post(
+        f"{url}/edit", {"edit-body": "x" * 20001 + "KEEP-ME"}, prefix="edit", token_from=url
+    )
     assert response.status_code == 422
     assert "KEEP-ME" in response.get_data(as_text=True)
 
@@ -135,11 +148,20 @@ def test_closed_period_keeps_the_text(client, world):
     url = f"/consultations/{world.consultation.slug}/p/{world.paragraph.stable_key}/comment"
     world.consultation.phase = "concluded"
     db.session.commit()
-    response = client.post(url, {"kind": "comment", "body": "Too late but precious",
-                                 "audience": "everyone", "display": "name",
-                                 "addressed_to": "companies", "understood": "y",
-                                 "submit": "Publish", "submission_key": "late-1"},
-                           token_from="/my/comments")
+    response = client.post(
+        url,
+        {
+            "kind": "comment",
+            "body": "Too late but precious",
+            "audience": "everyone",
+            "display": "name",
+            "addressed_to": "companies",
+            "understood": "y",
+            "submit": "Publish",
+            "submission_key": "late-1",
+        },
+        token_from="/my/comments",
+    )
     assert response.status_code == 409
     assert "Too late but precious" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Comment)) == 0
@@ -150,11 +172,16 @@ def test_thread_groups_versions_and_says_where_a_paragraph_went(client, world):
     from tests.consultations import factories as consultation_factories
 
     old = world.post(Visibility.PUBLIC, body="On the first draft.")
-    draft_two = "# Introduction\n\nA new opening paragraph.\n\n" + (
-        consultation_factories.DRAFT_ONE.split("\n", 2)[2])
+    draft_two = (
+        "# Introduction\n\nA new opening paragraph.\n\n"
+        + (consultation_factories.DRAFT_ONE.split("\n", 2)[2])
+    )
     version = consultation_factories.publish_draft(world.consultation, draft_two)
-    moved = db.session.scalar(sa.select(Paragraph).where(
-        Paragraph.version_id == version.id, Paragraph.stable_key == old.stable_key))
+    moved = db.session.scalar(
+        sa.select(Paragraph).where(
+            Paragraph.version_id == version.id, Paragraph.stable_key == old.stable_key
+        )
+    )
     assert moved.number != old.paragraph_number
     page = client.get(_thread(world)).get_data(as_text=True)
     assert "Written on Draft 1" in page

@@ -63,20 +63,34 @@ def test_withdrawal_removes_text_and_optionally_name(client, world):
 
 def test_less_public_any_time(world):
     comment = world.post(Visibility.PUBLIC)
-    services.change_visibility(comment, author=world.author, visibility=Visibility.ANONYMOUS,
-                               display=AuthorDisplay.NOTHING, company_ids=[])
+    services.change_visibility(
+        comment,
+        author=world.author,
+        visibility=Visibility.ANONYMOUS,
+        display=AuthorDisplay.NOTHING,
+        company_ids=[],
+    )
     assert comment.author_name is None and comment.organisation_name is None
-    services.change_visibility(comment, author=world.author, visibility=Visibility.CONFIDENTIAL,
-                               display=AuthorDisplay.NOTHING, company_ids=[])
+    services.change_visibility(
+        comment,
+        author=world.author,
+        visibility=Visibility.CONFIDENTIAL,
+        display=AuthorDisplay.NOTHING,
+        company_ids=[],
+    )
     assert comment.addressees == []
 
 
 def test_restricted_change_needs_a_company(world):
     comment = world.post(Visibility.ANONYMOUS, companies=[])
     with pytest.raises(DomainError, match="at least one company"):
-        services.change_visibility(comment, author=world.author,
-                                   visibility=Visibility.RESTRICTED,
-                                   display=AuthorDisplay.NOTHING, company_ids=[])
+        services.change_visibility(
+            comment,
+            author=world.author,
+            visibility=Visibility.RESTRICTED,
+            display=AuthorDisplay.NOTHING,
+            company_ids=[],
+        )
 
 
 def test_companies_can_be_added_never_removed(world):
@@ -114,8 +128,9 @@ def test_restricted_comments_are_cosigned_by_invitation_only(world, outbox):
     comment = world.post(Visibility.RESTRICTED, companies=[world.north.id])
     with pytest.raises(NotAllowed):
         services.cosign_comment(comment, user=world.invitee, named=True)
-    assert services.invite_cosigner(comment, author=world.author,
-                                    email="nobody@example.org") is None
+    assert (
+        services.invite_cosigner(comment, author=world.author, email="nobody@example.org") is None
+    )
     services.invite_cosigner(comment, author=world.author, email=world.invitee.email)
     db.session.commit()
     invitation_mail = outbox.last(world.invitee.email).get_content()
@@ -127,18 +142,36 @@ def test_restricted_comments_are_cosigned_by_invitation_only(world, outbox):
 def test_company_representatives_cannot_post_plain_replies(world):
     comment = world.post(Visibility.PUBLIC)
     with pytest.raises(NotAllowed):
-        services.post_reply(comment, author=world.north_rep, body="Thanks!",
-                            identity=ReplyIdentity.NAMED, submission_key="k")
+        services.post_reply(
+            comment,
+            author=world.north_rep,
+            body="Thanks!",
+            identity=ReplyIdentity.NAMED,
+            submission_key="k",
+        )
 
 
 def test_replies_have_two_levels(world):
     comment = world.post(Visibility.PUBLIC)
-    first = services.post_reply(comment, author=world.other, body="One",
-                                identity=ReplyIdentity.CATEGORY, submission_key="a")
-    second = services.post_reply(comment, author=world.author, body="Two",
-                                 identity=ReplyIdentity.NAMED, submission_key="b", parent=first)
-    third = services.post_reply(comment, author=world.other, body="Three",
-                                identity=ReplyIdentity.CATEGORY, submission_key="c", parent=second)
+    first = services.post_reply(
+        comment, author=world.other, body="One", identity=ReplyIdentity.CATEGORY, submission_key="a"
+    )
+    second = services.post_reply(
+        comment,
+        author=world.author,
+        body="Two",
+        identity=ReplyIdentity.NAMED,
+        submission_key="b",
+        parent=first,
+    )
+    third = services.post_reply(
+        comment,
+        author=world.other,
+        body="Three",
+        identity=ReplyIdentity.CATEGORY,
+        submission_key="c",
+        parent=second,
+    )
     assert second.parent_id == first.id and third.parent_id == first.id
     assert second.identity == ReplyIdentity.AS_COMMENT  # the author is shown as on the comment
 
@@ -150,10 +183,15 @@ def test_late_comment_after_close(world, outbox):
     assert comment.late_status == "pending"
     assert "awaiting" in outbox.last(world.author.email).get_content()
     with pytest.raises(DomainError):
-        services.decide_late_comment(comment, coordinator=world.coordinator, accept=False,
-                                     reason=" ")
-    services.decide_late_comment(comment, coordinator=world.coordinator, accept=False,
-                                 reason="Outside the scope of the extension")
+        services.decide_late_comment(
+            comment, coordinator=world.coordinator, accept=False, reason=" "
+        )
+    services.decide_late_comment(
+        comment,
+        coordinator=world.coordinator,
+        accept=False,
+        reason="Outside the scope of the extension",
+    )
     assert comment.late_status == "refused"
 
 
@@ -178,8 +216,11 @@ def test_pending_and_suspended_stakeholders_cannot_comment(world):
 def test_amendment_needs_proposed_text(world):
     with pytest.raises(DomainError, match="text you propose"):
         world.post(Visibility.PUBLIC, kind=CommentKind.AMENDMENT, proposed_text="")
-    comment = world.post(Visibility.PUBLIC, kind=CommentKind.AMENDMENT,
-                         proposed_text="Every member company and its subsidiaries.")
+    comment = world.post(
+        Visibility.PUBLIC,
+        kind=CommentKind.AMENDMENT,
+        proposed_text="Every member company and its subsidiaries.",
+    )
     assert comment.proposed_text.startswith("Every")
 
 
@@ -194,8 +235,9 @@ def test_redaction_blanks_an_earlier_revision(world):
     assert first.body == "" and first.redacted_at is not None
     from consult.audit.models import AuditEntry
 
-    assert db.session.scalar(sa.select(AuditEntry).where(
-        AuditEntry.action == "comment.revision_redacted"))
+    assert db.session.scalar(
+        sa.select(AuditEntry).where(AuditEntry.action == "comment.revision_redacted")
+    )
 
 
 def test_the_audit_log_never_pairs_a_stakeholder_with_their_comment(world):
@@ -204,8 +246,13 @@ def test_the_audit_log_never_pairs_a_stakeholder_with_their_comment(world):
     comment = world.post(Visibility.ANONYMOUS, display=AuthorDisplay.NOTHING)
     services.edit_comment(comment, author=world.author, body="Changed.", proposed_text=None)
     services.cosign_comment(comment, user=world.other, named=False)
-    services.post_reply(comment, author=world.author, body="Me again.",
-                        identity=ReplyIdentity.CATEGORY, submission_key="audit-r")
+    services.post_reply(
+        comment,
+        author=world.author,
+        body="Me again.",
+        identity=ReplyIdentity.CATEGORY,
+        submission_key="audit-r",
+    )
     services.withdraw_comment(comment, author=world.author, remove_name=True)
     db.session.commit()
     actors = db.session.scalars(sa.select(AuditEntry.actor_id)).all()

@@ -47,8 +47,9 @@ def test_stakeholder_posts_a_public_comment_and_gets_a_receipt(client, world, ou
     assert comment.reference in mail.get_content()
     assert "subsidiaries" not in mail.get_content()  # receipts are discreet
 
-    thread = client.get(f"/consultations/{world.consultation.slug}/p/"
-                        f"{world.paragraph.stable_key}/comments").get_data(as_text=True)
+    thread = client.get(
+        f"/consultations/{world.consultation.slug}/p/{world.paragraph.stable_key}/comments"
+    ).get_data(as_text=True)
     assert "<strong>subsidiaries</strong>" in thread
     assert "Amina Author" in thread
     mine = client.get("/my/comments").get_data(as_text=True)
@@ -58,8 +59,13 @@ def test_stakeholder_posts_a_public_comment_and_gets_a_receipt(client, world, ou
 def test_preview_shows_the_rendered_text_and_who_reads_it_without_posting(client, world):
     client.sign_in(world.author)
     url = _url(world)
-    data = _form(world, audience="companies", display="region", companies=[str(world.north.id)],
-                 submission_key=_submission_key(client, url))
+    data = _form(
+        world,
+        audience="companies",
+        display="region",
+        companies=[str(world.north.id)],
+        submission_key=_submission_key(client, url),
+    )
     data.pop("submit")
     data["preview"] = "Preview"
     response = client.post(url, data)
@@ -83,8 +89,15 @@ def test_double_submit_makes_one_comment(client, world):
 def test_the_confirmation_is_required_and_the_text_is_kept(client, world):
     client.sign_in(world.author)
     url = _url(world)
-    response = client.post(url, _form(world, understood="", body="Text I must not lose",
-                                      submission_key=_submission_key(client, url)))
+    response = client.post(
+        url,
+        _form(
+            world,
+            understood="",
+            body="Text I must not lose",
+            submission_key=_submission_key(client, url),
+        ),
+    )
     assert response.status_code == 422
     assert "Text I must not lose" in response.get_data(as_text=True)
     assert "Please confirm" in response.get_data(as_text=True)
@@ -93,8 +106,12 @@ def test_the_confirmation_is_required_and_the_text_is_kept(client, world):
 def test_name_cannot_be_shown_on_a_restricted_comment(client, world):
     client.sign_in(world.author)
     url = _url(world)
-    response = client.post(url, _form(world, audience="companies", display="name",
-                                      submission_key=_submission_key(client, url)))
+    response = client.post(
+        url,
+        _form(
+            world, audience="companies", display="name", submission_key=_submission_key(client, url)
+        ),
+    )
     assert response.status_code == 422
     assert "Only comments everyone can read show your name" in response.get_data(as_text=True)
 
@@ -102,8 +119,16 @@ def test_name_cannot_be_shown_on_a_restricted_comment(client, world):
 def test_restricted_needs_a_company(client, world):
     client.sign_in(world.author)
     url = _url(world)
-    response = client.post(url, _form(world, audience="companies", display="nothing",
-                                      companies=[], submission_key=_submission_key(client, url)))
+    response = client.post(
+        url,
+        _form(
+            world,
+            audience="companies",
+            display="nothing",
+            companies=[],
+            submission_key=_submission_key(client, url),
+        ),
+    )
     assert response.status_code == 422
     assert "at least one company" in response.get_data(as_text=True)
 
@@ -112,7 +137,9 @@ def test_oversize_body_is_refused_with_the_text_kept(client, world):
     client.sign_in(world.author)
     url = _url(world)
     body = "word " * 4001 + "THE END MARKER"
-    response = client.post(url, _form(world, body=body, submission_key=_submission_key(client, url)))
+    response = client.post(
+        url, _form(world, body=body, submission_key=_submission_key(client, url))
+    )
     assert response.status_code == 422
     assert "THE END MARKER" in response.get_data(as_text=True)
 
@@ -131,8 +158,9 @@ def test_rate_limit_keeps_the_text(client, world):
     client.sign_in(world.author)
     url = _url(world)
     client.post(url, _form(world, submission_key=_submission_key(client, url)))
-    response = client.post(url, _form(world, body="My second thought",
-                                      submission_key=_submission_key(client, url)))
+    response = client.post(
+        url, _form(world, body="My second thought", submission_key=_submission_key(client, url))
+    )
     assert response.status_code == 429
     assert "My second thought" in response.get_data(as_text=True)
 
@@ -140,10 +168,18 @@ def test_rate_limit_keeps_the_text(client, world):
 def test_mass_assignment_is_ignored(client, world):
     client.sign_in(world.author)
     url = _url(world)
-    response = client.post(url, _form(world, submission_key=_submission_key(client, url),
-                                      author_id=str(world.other.id), organisation_id="1",
-                                      visibility="confidential", created_at="2020-01-01",
-                                      reference="C-AAAAAAAA"))
+    response = client.post(
+        url,
+        _form(
+            world,
+            submission_key=_submission_key(client, url),
+            author_id=str(world.other.id),
+            organisation_id="1",
+            visibility="confidential",
+            created_at="2020-01-01",
+            reference="C-AAAAAAAA",
+        ),
+    )
     assert response.status_code == 302
     comment = db.session.scalar(sa.select(Comment))
     assert comment.author_id == world.author.id
@@ -171,7 +207,8 @@ def test_an_expired_session_keeps_the_comment_text(client, world):
     key = _submission_key(client, url)
     token = client.csrf_token(url)
     client.sign_out()
-    response = client.post(url, _form(world, body="Hours of careful drafting",
-                                      submission_key=key, csrf_token=token))
+    response = client.post(
+        url, _form(world, body="Hours of careful drafting", submission_key=key, csrf_token=token)
+    )
     assert response.status_code == 401
     assert "Hours of careful drafting" in response.get_data(as_text=True)

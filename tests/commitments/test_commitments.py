@@ -27,11 +27,19 @@ LINK = "https://example.org/evidence"
 
 def _answer(world, visibility=Visibility.PUBLIC):
     comment = world.post(visibility)
-    request = db.session.scalar(sa.select(ResponseRequest).where(
-        ResponseRequest.comment_id == comment.id, ResponseRequest.company_id == world.north.id))
-    response = actions.post_response(request, representative=world.north_rep,
-                                     kind=ResponseKind.ANSWER, body="We will publish it.",
-                                     position=Position.AGREE, submission_key="s")
+    request = db.session.scalar(
+        sa.select(ResponseRequest).where(
+            ResponseRequest.comment_id == comment.id, ResponseRequest.company_id == world.north.id
+        )
+    )
+    response = actions.post_response(
+        request,
+        representative=world.north_rep,
+        kind=ResponseKind.ANSWER,
+        body="We will publish it.",
+        position=Position.AGREE,
+        submission_key="s",
+    )
     db.session.commit()
     return response
 
@@ -41,10 +49,14 @@ def _record(world, *, actor=None, response=None, due_on=None, **kwargs):
         text=kwargs.pop("text", "Publish a yearly transparency report."),
         due_on=due_on or date.today() + timedelta(days=90),
         source_kind=SourceKind.ANSWER if response else SourceKind.LINK,
-        company=kwargs.pop("company", world.north), source_response=response,
-        source_url=None if response else "https://example.org/announcement", **kwargs)
-    commitment = services.record_commitment(world.consultation, draft,
-                                            actor=actor or world.coordinator)
+        company=kwargs.pop("company", world.north),
+        source_response=response,
+        source_url=None if response else "https://example.org/announcement",
+        **kwargs,
+    )
+    commitment = services.record_commitment(
+        world.consultation, draft, actor=actor or world.coordinator
+    )
     db.session.commit()
     return commitment
 
@@ -53,17 +65,31 @@ def test_a_status_change_needs_evidence(world):
     commitment = _record(world, response=_answer(world))
     for note, url in [("", LINK), ("Published in May.", ""), ("Published.", "javascript:x")]:
         with pytest.raises(DomainError):
-            services.change_status(commitment, coordinator=world.coordinator,
-                                   status=CommitmentStatus.KEPT, note=note, evidence_url=url)
-    services.change_status(commitment, coordinator=world.coordinator,
-                           status=CommitmentStatus.KEPT, note="Published in May.",
-                           evidence_url=LINK)
+            services.change_status(
+                commitment,
+                coordinator=world.coordinator,
+                status=CommitmentStatus.KEPT,
+                note=note,
+                evidence_url=url,
+            )
+    services.change_status(
+        commitment,
+        coordinator=world.coordinator,
+        status=CommitmentStatus.KEPT,
+        note="Published in May.",
+        evidence_url=LINK,
+    )
     db.session.commit()
     assert commitment.status == CommitmentStatus.KEPT
     assert [e.status for e in commitment.events] == [CommitmentStatus.OPEN, CommitmentStatus.KEPT]
     with pytest.raises(NotAllowed):
-        services.change_status(commitment, coordinator=world.north_rep,
-                               status=CommitmentStatus.MISSED, note="x", evidence_url=LINK)
+        services.change_status(
+            commitment,
+            coordinator=world.north_rep,
+            status=CommitmentStatus.MISSED,
+            note="x",
+            evidence_url=LINK,
+        )
 
 
 def test_the_history_cannot_be_edited_or_deleted(world):
@@ -82,11 +108,21 @@ def test_the_history_cannot_be_edited_or_deleted(world):
 def test_superseded_links_to_its_successor(world):
     old, new = _record(world), _record(world, text="Publish twice a year.")
     with pytest.raises(DomainError):
-        services.change_status(old, coordinator=world.coordinator,
-                               status=CommitmentStatus.SUPERSEDED, note="Replaced.",
-                               evidence_url=LINK)
-    services.change_status(old, coordinator=world.coordinator, status=CommitmentStatus.SUPERSEDED,
-                           note="Replaced.", evidence_url=LINK, successor=new)
+        services.change_status(
+            old,
+            coordinator=world.coordinator,
+            status=CommitmentStatus.SUPERSEDED,
+            note="Replaced.",
+            evidence_url=LINK,
+        )
+    services.change_status(
+        old,
+        coordinator=world.coordinator,
+        status=CommitmentStatus.SUPERSEDED,
+        note="Replaced.",
+        evidence_url=LINK,
+        successor=new,
+    )
     db.session.commit()
     assert old.superseded_by == new
 
@@ -97,26 +133,36 @@ def test_open_past_its_due_date_shows_as_overdue(client, world):
     page = client.get(f"/consultations/{world.consultation.slug}/commitments")
     assert page.status_code == 200
     assert "overdue" in page.get_data(as_text=True)
-    services.change_status(commitment, coordinator=world.coordinator,
-                           status=CommitmentStatus.MISSED, note="Not published.",
-                           evidence_url=LINK)
+    services.change_status(
+        commitment,
+        coordinator=world.coordinator,
+        status=CommitmentStatus.MISSED,
+        note="Not published.",
+        evidence_url=LINK,
+    )
     db.session.commit()
     assert not commitment.is_overdue(utcnow())
 
 
-def test_a_representative_proposes_and_a_coordinator_confirms_with_public_wording(
-        client, world):
+def test_a_representative_proposes_and_a_coordinator_confirms_with_public_wording(client, world):
     response = _answer(world, Visibility.RESTRICTED)
-    proposal = _record(world, actor=world.north_rep, response=response,
-                       text="Publish figures for country X by June.")
+    proposal = _record(
+        world,
+        actor=world.north_rep,
+        response=response,
+        text="Publish figures for country X by June.",
+    )
     assert not proposal.is_confirmed and not proposal.source_public
     page = client.get(f"/consultations/{world.consultation.slug}/commitments")
     assert "country X" not in page.get_data(as_text=True)
     assert client.get(f"/commitments/{proposal.reference}").status_code == 404
     with pytest.raises(DomainError, match="public wording"):
         services.confirm_proposal(proposal, coordinator=world.coordinator)
-    services.confirm_proposal(proposal, coordinator=world.coordinator,
-                              public_wording="Publish more detailed figures by June.")
+    services.confirm_proposal(
+        proposal,
+        coordinator=world.coordinator,
+        public_wording="Publish more detailed figures by June.",
+    )
     db.session.commit()
     page = client.get(f"/commitments/{proposal.reference}").get_data(as_text=True)
     assert "more detailed figures" in page and "country X" not in page
@@ -129,8 +175,9 @@ def test_representatives_propose_only_for_their_company(world):
     with pytest.raises(NotAllowed):
         _record(world, actor=world.south_rep, company=world.north)
     with pytest.raises(NotAllowed):
-        _record(world, actor=world.south_rep, company=world.south,
-                response=_answer(world))  # North's answer
+        _record(
+            world, actor=world.south_rep, company=world.south, response=_answer(world)
+        )  # North's answer
 
 
 def test_pages_and_permissions(client, world, make_client):
@@ -146,19 +193,27 @@ def test_pages_and_permissions(client, world, make_client):
     for person, status in [(world.author, 403), (world.north_rep, 403)]:
         other = make_client()
         other.sign_in(person)
-        assert other.post(url, data, prefix="status",
-                          token_from=f"/commitments/{commitment.reference}"
-                          ).status_code == status
+        assert (
+            other.post(
+                url, data, prefix="status", token_from=f"/commitments/{commitment.reference}"
+            ).status_code
+            == status
+        )
     stakeholder = make_client()
     stakeholder.sign_in(world.author)
     assert stakeholder.get(f"/consultations/{slug}/commitments/new").status_code == 403
     coordinator = make_client()
     coordinator.sign_in(world.coordinator)
-    response = coordinator.post(url, {**data, "status-evidence_url": ""}, prefix="status",
-                                token_from=f"/commitments/{commitment.reference}")
+    response = coordinator.post(
+        url,
+        {**data, "status-evidence_url": ""},
+        prefix="status",
+        token_from=f"/commitments/{commitment.reference}",
+    )
     assert response.status_code == 422 and "Done." in response.get_data(as_text=True)
-    response = coordinator.post(url, data, prefix="status",
-                                token_from=f"/commitments/{commitment.reference}")
+    response = coordinator.post(
+        url, data, prefix="status", token_from=f"/commitments/{commitment.reference}"
+    )
     assert response.status_code == 302
     page = client.get(f"/commitments/{commitment.reference}").get_data(as_text=True)
     assert "Kept" in page and LINK in page
@@ -169,15 +224,30 @@ def test_coordinator_records_through_the_form(make_client, world):
     coordinator = make_client()
     coordinator.sign_in(world.coordinator)
     url = f"/consultations/{world.consultation.slug}/commitments/new"
-    result = coordinator.post(url, {"text": "Keep emergency calls working.", "company": "group",
-                                    "due_on": "2027-01-31", "source_kind": "answer",
-                                    "source_response": response.reference, "paragraphs": "1.1"})
+    result = coordinator.post(
+        url,
+        {
+            "text": "Keep emergency calls working.",
+            "company": "group",
+            "due_on": "2027-01-31",
+            "source_kind": "answer",
+            "source_response": response.reference,
+            "paragraphs": "1.1",
+        },
+    )
     assert result.status_code == 302, result.get_data(as_text=True)[:2000]
     commitment = db.session.scalar(sa.select(Commitment))
     assert commitment.company is None and commitment.source_response_id == response.id
     rep = make_client()
     rep.sign_in(world.north_rep)
-    result = rep.post(url, {"text": "Ours.", "company": str(world.south.id),
-                            "due_on": "2027-01-31", "source_kind": "link",
-                            "source_url": "https://example.org/x"})
+    result = rep.post(
+        url,
+        {
+            "text": "Ours.",
+            "company": str(world.south.id),
+            "due_on": "2027-01-31",
+            "source_kind": "link",
+            "source_url": "https://example.org/x",
+        },
+    )
     assert result.status_code == 422  # not a choice for a North representative

@@ -55,19 +55,36 @@ Companies publish a yearly transparency report.
 """
 
 
-def consultation(*, phase=Phase.PUBLISHED, slug=None, title=None, timezone="Europe/Brussels",
-                 opens_on=None, closes_on=None, companies=(), drafts=(DRAFT_ONE,), actor=None,
-                 summary="What this consultation is about.", short_period_reason=None):
+def consultation(
+    *,
+    phase=Phase.PUBLISHED,
+    slug=None,
+    title=None,
+    timezone="Europe/Brussels",
+    opens_on=None,
+    closes_on=None,
+    companies=(),
+    drafts=(DRAFT_ONE,),
+    actor=None,
+    summary="What this consultation is about.",
+    short_period_reason=None,
+):
     """A consultation with its drafts imported and published (open today by default)."""
     n = next(_sequence)
     today = utcnow().date()
     opens_on = opens_on if opens_on is not None else today - timedelta(days=10)
     closes_on = closes_on if closes_on is not None else opens_on + timedelta(days=83)
     consultation = services.create_consultation(
-        services.Settings(title=title or f"Consultation {n}", slug=slug or f"consultation-{n}",
-                          timezone=timezone, summary=summary, opens_on=opens_on,
-                          closes_on=closes_on, companies=list(companies),
-                          short_period_reason=short_period_reason),
+        services.Settings(
+            title=title or f"Consultation {n}",
+            slug=slug or f"consultation-{n}",
+            timezone=timezone,
+            summary=summary,
+            opens_on=opens_on,
+            closes_on=closes_on,
+            companies=list(companies),
+            short_period_reason=short_period_reason,
+        ),
         actor=actor,
     )
     for text in drafts:

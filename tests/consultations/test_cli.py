@@ -37,8 +37,11 @@ def test_import_and_publish_reports_the_matching(app, tmp_path):
     assert "1 removed" in result.output
     db.session.expire_all()
     assert versions.latest_published_version(consultation).number == 2
-    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "version.published"
-                                                          ).order_by(AuditEntry.id.desc()))
+    entry = db.session.scalar(
+        sa.select(AuditEntry)
+        .where(AuditEntry.action == "version.published")
+        .order_by(AuditEntry.id.desc())
+    )
     assert entry.actor_id is None  # the system, from the command line
 
 

@@ -29,8 +29,11 @@ def changes(old, new):
 
 
 def test_unchanged_paragraphs_match_exactly():
-    assert changes([A, B, C], [A, B, C]) == [(0, Change.UNCHANGED), (1, Change.UNCHANGED),
-                                             (2, Change.UNCHANGED)]
+    assert changes([A, B, C], [A, B, C]) == [
+        (0, Change.UNCHANGED),
+        (1, Change.UNCHANGED),
+        (2, Change.UNCHANGED),
+    ]
 
 
 def test_a_lightly_edited_paragraph_is_changed_and_continues():
@@ -47,12 +50,19 @@ def test_a_heavily_rewritten_paragraph_is_new_and_the_old_one_removed():
 
 def test_moved_paragraphs_stay_unchanged():
     assert changes([A, B, C, D], [D, B, A, C]) == [
-        (3, Change.UNCHANGED), (1, Change.UNCHANGED), (0, Change.UNCHANGED), (2, Change.UNCHANGED)]
+        (3, Change.UNCHANGED),
+        (1, Change.UNCHANGED),
+        (0, Change.UNCHANGED),
+        (2, Change.UNCHANGED),
+    ]
 
 
 def test_a_moved_and_edited_paragraph_still_matches():
     assert changes([A, B, C], [C, B, A + " Always."]) == [
-        (2, Change.UNCHANGED), (1, Change.UNCHANGED), (0, Change.CHANGED)]
+        (2, Change.UNCHANGED),
+        (1, Change.UNCHANGED),
+        (0, Change.CHANGED),
+    ]
 
 
 def test_a_split_paragraph_keeps_its_key_on_the_larger_part():
@@ -81,12 +91,16 @@ def test_deleted_paragraphs_are_unmatched():
 
 def test_identical_duplicates_pair_in_order():
     assert changes(["Reserved.", A, "Reserved."], ["Reserved.", "Reserved."]) == [
-        (0, Change.UNCHANGED), (2, Change.UNCHANGED)]
+        (0, Change.UNCHANGED),
+        (2, Change.UNCHANGED),
+    ]
 
 
 def test_headings_match_only_headings():
-    result = match_paragraphs([Item("# Scope", heading=True), Item("Scope")],
-                              [Item("Scope"), Item("# Scope", heading=True)])
+    result = match_paragraphs(
+        [Item("# Scope", heading=True), Item("Scope")],
+        [Item("Scope"), Item("# Scope", heading=True)],
+    )
     assert [(m.old, m.change) for m in result] == [(1, Change.UNCHANGED), (0, Change.UNCHANGED)]
 
 
@@ -98,10 +112,26 @@ def test_the_best_match_wins_when_two_edits_compete():
 
 
 def long_paragraph(words=400):
-    vocabulary = ["the", "company", "request", "law", "of", "and", "data", "user", "court",
-                  "report", "a", "to", "in", "for", "review"]
-    return " ".join(vocabulary[(i * 7) % len(vocabulary)] + ("" if i % 9 else f"{i}")
-                    for i in range(words))
+    vocabulary = [
+        "the",
+        "company",
+        "request",
+        "law",
+        "of",
+        "and",
+        "data",
+        "user",
+        "court",
+        "report",
+        "a",
+        "to",
+        "in",
+        "for",
+        "review",
+    ]
+    return " ".join(
+        vocabulary[(i * 7) % len(vocabulary)] + ("" if i % 9 else f"{i}") for i in range(words)
+    )
 
 
 def test_long_paragraphs_compare_fairly_with_autojunk_off():
@@ -117,8 +147,10 @@ def test_long_paragraph_word_diff_shows_only_the_edit():
     text = long_paragraph()
     edited = text.replace("court", "tribunal", 1)
     segments = word_diff(text, edited)
-    assert [s for s in segments if s.op != "equal"] == [Segment("delete", "court"),
-                                                        Segment("insert", "tribunal")]
+    assert [s for s in segments if s.op != "equal"] == [
+        Segment("delete", "court"),
+        Segment("insert", "tribunal"),
+    ]
     assert "".join(s.text for s in segments if s.op != "insert") == text
     assert "".join(s.text for s in segments if s.op != "delete") == edited
 
@@ -153,8 +185,11 @@ def test_comparing_versions_by_key_places_removed_paragraphs_where_they_stood():
     new = [P("k1", A), P("k3", C + " Also."), P("k4", D)]
     rows = compare_versions(old, new)
     assert [(r.change, (r.old or r.new).stable_key) for r in rows] == [
-        (Change.UNCHANGED, "k1"), (Change.REMOVED, "k2"), (Change.CHANGED, "k3"),
-        (Change.NEW, "k4")]
+        (Change.UNCHANGED, "k1"),
+        (Change.REMOVED, "k2"),
+        (Change.CHANGED, "k3"),
+        (Change.NEW, "k4"),
+    ]
     assert rows[2].segments[-1] == Segment("insert", " Also.")
 
 

@@ -20,9 +20,12 @@ def test_coordinator_extends_for_everyone_and_an_update_is_posted(client):
     client.sign_in(coordinator)
     url = f"/consultations/{consultation.slug}"
     new_date = original + timedelta(days=14)
-    response = client.post(f"{url}/extend", {"extend-closes_on": new_date.isoformat(),
-                                             "extend-reason": "Many requests for more time"},
-                           prefix="extend", token_from=url)
+    response = client.post(
+        f"{url}/extend",
+        {"extend-closes_on": new_date.isoformat(), "extend-reason": "Many requests for more time"},
+        prefix="extend",
+        token_from=url,
+    )
     assert response.status_code == 302
     db.session.refresh(consultation)
     assert consultation.closes_on == new_date
@@ -39,12 +42,19 @@ def test_an_extension_needs_a_later_date_and_a_reason(client):
     consultation = consultation_factories.consultation()
     client.sign_in(coordinator)
     url = f"/consultations/{consultation.slug}"
-    earlier = client.post(f"{url}/extend", {"extend-closes_on": consultation.closes_on.isoformat(),
-                                            "extend-reason": "x"}, prefix="extend", token_from=url)
+    earlier = client.post(
+        f"{url}/extend",
+        {"extend-closes_on": consultation.closes_on.isoformat(), "extend-reason": "x"},
+        prefix="extend",
+        token_from=url,
+    )
     assert earlier.status_code == 422 and b"after the current closing date" in earlier.data
-    no_reason = client.post(f"{url}/extend", {"extend-closes_on": "2099-01-01",
-                                              "extend-reason": ""}, prefix="extend",
-                            token_from=url)
+    no_reason = client.post(
+        f"{url}/extend",
+        {"extend-closes_on": "2099-01-01", "extend-reason": ""},
+        prefix="extend",
+        token_from=url,
+    )
     assert no_reason.status_code == 422
 
 
@@ -53,11 +63,21 @@ def test_reopening_only_within_14_days_of_close(app):
     consultation = consultation_factories.consultation()
     later = consultation.closes_at + timedelta(days=15)
     with pytest.raises(DomainError, match="within 14 days"):
-        services.extend_closing(consultation, consultation.closes_on + timedelta(days=30),
-                                actor=coordinator, reason="Reopen", now=later)
+        services.extend_closing(
+            consultation,
+            consultation.closes_on + timedelta(days=30),
+            actor=coordinator,
+            reason="Reopen",
+            now=later,
+        )
     soon = consultation.closes_at + timedelta(days=3)
-    services.extend_closing(consultation, consultation.closes_on + timedelta(days=30),
-                            actor=coordinator, reason="Reopen for late input", now=soon)
+    services.extend_closing(
+        consultation,
+        consultation.closes_on + timedelta(days=30),
+        actor=coordinator,
+        reason="Reopen for late input",
+        now=soon,
+    )
     assert db.session.scalar(sa.select(Update.kind)) == "reopening"
     assert consultation.is_open_at(soon)
 
@@ -67,9 +87,12 @@ def test_only_coordinators_extend(client, who):
     consultation = consultation_factories.consultation()
     client.sign_in(getattr(factories, who)())
     url = f"/consultations/{consultation.slug}"
-    response = client.post(f"{url}/extend", {"extend-closes_on": "2099-01-01",
-                                             "extend-reason": "no"}, prefix="extend",
-                           token_from=url)
+    response = client.post(
+        f"{url}/extend",
+        {"extend-closes_on": "2099-01-01", "extend-reason": "no"},
+        prefix="extend",
+        token_from=url,
+    )
     assert response.status_code == 403
     db.session.refresh(consultation)
     assert consultation.closes_on.year != 2099

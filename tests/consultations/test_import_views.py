@@ -23,9 +23,11 @@ def page(response):
 
 def upload(client, url, data: bytes, filename="draft.md", text=""):
     token = client.csrf_token(url)
-    return client.raw.post(url, data={"csrf_token": token, "text": text,
-                                      "file": (io.BytesIO(data), filename)},
-                           content_type="multipart/form-data")
+    return client.raw.post(
+        url,
+        data={"csrf_token": token, "text": text, "file": (io.BytesIO(data), filename)},
+        content_type="multipart/form-data",
+    )
 
 
 def test_paste_preview_and_publish_draft_one(coordinator_client):
@@ -39,8 +41,10 @@ def test_paste_preview_and_publish_draft_one(coordinator_client):
     for number in ["§0.1", "§1", "§1.1", "§1.2", "§2", "§2.1", "§2.2", "§2.3", "§2.4"]:
         assert f">{number}" in preview
     assert "Publish Draft 1" in preview
-    published = client.post(f"/consultations/{consultation.slug}/import/publish",
-                             token_from=f"/consultations/{consultation.slug}/import/preview")
+    published = client.post(
+        f"/consultations/{consultation.slug}/import/publish",
+        token_from=f"/consultations/{consultation.slug}/import/preview",
+    )
     assert published.status_code == 302
     assert published.headers["Location"].endswith("/versions/1")
     assert versions.latest_published_version(consultation).number == 1
@@ -102,15 +106,17 @@ def test_a_file_and_pasted_text_together_are_refused_with_the_text_kept(coordina
 
 def test_an_expired_token_keeps_the_pasted_text(coordinator_client):
     consultation = cf.consultation(phase=Phase.DRAFT, drafts=())
-    response = coordinator_client.post(f"/consultations/{consultation.slug}/import",
-                                       {"text": "My careful draft."}, csrf=False)
+    response = coordinator_client.post(
+        f"/consultations/{consultation.slug}/import", {"text": "My careful draft."}, csrf=False
+    )
     assert response.status_code == 422
     assert "My careful draft." in page(response)
     assert versions.pending_version(consultation) is None
 
 
 def test_the_preview_of_draft_two_shows_the_matching_and_a_coordinator_corrects_it(
-        coordinator_client):
+    coordinator_client,
+):
     client = coordinator_client
     consultation = cf.consultation(drafts=(cf.DRAFT_ONE,))
     one = {p.number: p for p in versions.paragraphs_of(consultation.versions[0])}
@@ -147,8 +153,11 @@ def test_publishing_draft_two_through_the_preview(coordinator_client):
     consultation = cf.consultation(drafts=(cf.DRAFT_ONE,))
     client.post(f"/consultations/{consultation.slug}/import", {"text": cf.DRAFT_TWO})
     preview = f"/consultations/{consultation.slug}/import/preview"
-    response = client.post(f"/consultations/{consultation.slug}/import/publish",
-                           token_from=preview, follow_redirects=True)
+    response = client.post(
+        f"/consultations/{consultation.slug}/import/publish",
+        token_from=preview,
+        follow_redirects=True,
+    )
     assert "Draft 2 is published" in page(response)
     assert client.get(preview).status_code == 404  # nothing left to preview
 
@@ -157,8 +166,9 @@ def test_discarding_an_import(coordinator_client):
     consultation = cf.consultation(drafts=(cf.DRAFT_ONE,))
     cf.pending_draft(consultation, cf.DRAFT_TWO)
     preview = f"/consultations/{consultation.slug}/import/preview"
-    response = coordinator_client.post(f"/consultations/{consultation.slug}/import/discard",
-                                       token_from=preview)
+    response = coordinator_client.post(
+        f"/consultations/{consultation.slug}/import/discard", token_from=preview
+    )
     assert response.status_code == 302
     assert versions.pending_version(consultation) is None
 
@@ -166,7 +176,8 @@ def test_discarding_an_import(coordinator_client):
 def test_publishing_without_a_valid_token_changes_nothing(coordinator_client):
     consultation = cf.consultation(drafts=(cf.DRAFT_ONE,))
     cf.pending_draft(consultation, cf.DRAFT_TWO)
-    response = coordinator_client.post(f"/consultations/{consultation.slug}/import/publish",
-                                       csrf=False, follow_redirects=True)
+    response = coordinator_client.post(
+        f"/consultations/{consultation.slug}/import/publish", csrf=False, follow_redirects=True
+    )
     assert "nothing was published" in page(response)
     assert versions.pending_version(consultation) is not None

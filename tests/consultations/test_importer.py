@@ -48,8 +48,12 @@ Only paragraph.
 
 def test_headings_keep_their_level_and_setext_headings_count():
     blocks = parse_draft("Title\n=====\n\nText.\n\nPart\n----\n\nMore.\n")
-    assert [(b.number, b.level) for b in blocks] == [("1", 1), ("1.1", None), ("1.2", 2),
-                                                     ("1.3", None)]
+    assert [(b.number, b.level) for b in blocks] == [
+        ("1", 1),
+        ("1.1", None),
+        ("1.2", 2),
+        ("1.3", None),
+    ]
 
 
 def test_a_draft_without_headings_is_all_section_zero():
@@ -60,22 +64,31 @@ def test_a_nested_list_is_one_paragraph_with_its_exact_source():
     text = "# S\n\n- first\n  - nested one\n  - nested two\n- second\n\n1. ordered\n2. list\n"
     blocks = parse_draft(text)
     assert [(b.number, b.kind) for b in blocks] == [
-        ("1", BlockKind.HEADING), ("1.1", BlockKind.LIST), ("1.2", BlockKind.LIST)]
+        ("1", BlockKind.HEADING),
+        ("1.1", BlockKind.LIST),
+        ("1.2", BlockKind.LIST),
+    ]
     assert blocks[1].source == "- first\n  - nested one\n  - nested two\n- second"
 
 
 def test_a_quote_with_several_paragraphs_is_one_paragraph():
     blocks = parse_draft("# S\n\n> First line\n>\n> Second paragraph of the quote\n\nAfter.\n")
     assert [(b.number, b.kind) for b in blocks] == [
-        ("1", BlockKind.HEADING), ("1.1", BlockKind.QUOTE), ("1.2", BlockKind.PARAGRAPH)]
+        ("1", BlockKind.HEADING),
+        ("1.1", BlockKind.QUOTE),
+        ("1.2", BlockKind.PARAGRAPH),
+    ]
 
 
 def test_code_blocks_are_one_paragraph_and_their_hashes_are_not_headings():
     text = "# S\n\n```\n# not a heading\n\nstill code\n```\n\n    indented code\n\nText.\n"
     blocks = parse_draft(text)
     assert [(b.number, b.kind) for b in blocks] == [
-        ("1", BlockKind.HEADING), ("1.1", BlockKind.CODE), ("1.2", BlockKind.CODE),
-        ("1.3", BlockKind.PARAGRAPH)]
+        ("1", BlockKind.HEADING),
+        ("1.1", BlockKind.CODE),
+        ("1.2", BlockKind.CODE),
+        ("1.3", BlockKind.PARAGRAPH),
+    ]
     assert "# not a heading" in blocks[1].source
 
 
@@ -141,7 +154,9 @@ def test_a_draft_over_the_size_limit_is_refused():
 
 def test_the_readable_source_joins_hard_wrapped_lines_but_keeps_items_and_code():
     assert readable_source("One line\nwrapped here.\n\nNext.", BlockKind.PARAGRAPH) == (
-        "One line wrapped here.\n\nNext.")
+        "One line wrapped here.\n\nNext."
+    )
     assert readable_source("- first\n  continued\n  - nested\n1. one", BlockKind.LIST) == (
-        "- first continued\n  - nested\n1. one")
+        "- first continued\n  - nested\n1. one"
+    )
     assert readable_source("```\ncode\n  kept\n```", BlockKind.CODE) == "```\ncode\n  kept\n```"

@@ -49,28 +49,50 @@ def test_the_midnight_the_clocks_skip_starts_the_day_at_the_jump():
 
 
 def test_a_day_of_25_hours_is_counted_as_one_calendar_day():
-    opens_at, closes_at = schedule.comment_window(date(2026, 4, 4), date(2026, 4, 4),
-                                                  "America/Santiago")
+    opens_at, closes_at = schedule.comment_window(
+        date(2026, 4, 4), date(2026, 4, 4), "America/Santiago"
+    )
     assert closes_at - opens_at == timedelta(hours=25)
     assert schedule.period_days(date(2026, 4, 4), date(2026, 4, 4)) == 1
 
 
 WINDOWS = [
     # zone, opens_on, closes_on, first open instant, first closed instant
-    ("Asia/Kolkata", date(2026, 3, 1), date(2026, 4, 30),
-     utc(2026, 2, 28, 18, 30), utc(2026, 4, 30, 18, 30)),
-    ("America/Santiago", date(2026, 9, 6), date(2026, 11, 30),
-     utc(2026, 9, 6, 4), utc(2026, 12, 1, 3)),
-    ("America/Santiago", date(2026, 2, 1), date(2026, 4, 4),
-     utc(2026, 2, 1, 3), utc(2026, 4, 5, 4)),
-    ("Asia/Beirut", date(2026, 3, 29), date(2026, 10, 24),
-     utc(2026, 3, 28, 22), utc(2026, 10, 24, 22)),
+    (
+        "Asia/Kolkata",
+        date(2026, 3, 1),
+        date(2026, 4, 30),
+        utc(2026, 2, 28, 18, 30),
+        utc(2026, 4, 30, 18, 30),
+    ),
+    (
+        "America/Santiago",
+        date(2026, 9, 6),
+        date(2026, 11, 30),
+        utc(2026, 9, 6, 4),
+        utc(2026, 12, 1, 3),
+    ),
+    (
+        "America/Santiago",
+        date(2026, 2, 1),
+        date(2026, 4, 4),
+        utc(2026, 2, 1, 3),
+        utc(2026, 4, 5, 4),
+    ),
+    (
+        "Asia/Beirut",
+        date(2026, 3, 29),
+        date(2026, 10, 24),
+        utc(2026, 3, 28, 22),
+        utc(2026, 10, 24, 22),
+    ),
 ]
 
 
 @pytest.mark.parametrize(("zone", "opens_on", "closes_on", "opens_at", "closes_at"), WINDOWS)
-def test_open_from_the_first_instant_to_the_end_of_the_closing_day(zone, opens_on, closes_on,
-                                                                  opens_at, closes_at):
+def test_open_from_the_first_instant_to_the_end_of_the_closing_day(
+    zone, opens_on, closes_on, opens_at, closes_at
+):
     assert schedule.comment_window(opens_on, closes_on, zone) == (opens_at, closes_at)
     assert not schedule.is_open(opens_at, closes_at, opens_at - SECOND)
     assert schedule.is_open(opens_at, closes_at, opens_at)
@@ -79,17 +101,28 @@ def test_open_from_the_first_instant_to_the_end_of_the_closing_day(zone, opens_o
 
 
 @pytest.mark.parametrize(("zone", "opens_on", "closes_on", "opens_at", "closes_at"), WINDOWS)
-def test_the_model_and_the_sql_expression_agree_at_the_boundaries(zone, opens_on, closes_on,
-                                                                  opens_at, closes_at):
-    consultation = cf.consultation(timezone=zone, opens_on=opens_on, closes_on=closes_on,
-                                   short_period_reason="A test of the boundaries.")
+def test_the_model_and_the_sql_expression_agree_at_the_boundaries(
+    zone, opens_on, closes_on, opens_at, closes_at
+):
+    consultation = cf.consultation(
+        timezone=zone,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        short_period_reason="A test of the boundaries.",
+    )
     assert (consultation.opens_at, consultation.closes_at) == (opens_at, closes_at)
-    for now, expected in [(opens_at - SECOND, False), (opens_at, True),
-                          (closes_at - SECOND, True), (closes_at, False)]:
+    for now, expected in [
+        (opens_at - SECOND, False),
+        (opens_at, True),
+        (closes_at - SECOND, True),
+        (closes_at, False),
+    ]:
         assert consultation.is_open_at(now) is expected, now
         found = db.session.scalar(
-            sa.select(sa.func.count()).select_from(Consultation)
-            .where(Consultation.id == consultation.id, Consultation.is_open_at(now)))
+            sa.select(sa.func.count())
+            .select_from(Consultation)
+            .where(Consultation.id == consultation.id, Consultation.is_open_at(now))
+        )
         assert bool(found) is expected, now
 
 
@@ -122,8 +155,12 @@ def test_the_deadline_is_shown_in_the_consultations_zone_and_the_readers():
 
 @pytest.mark.parametrize(
     ("delta", "text"),
-    [(timedelta(days=23, hours=5), "23 days left"), (timedelta(hours=47), "47 hours left"),
-     (timedelta(minutes=90), "90 minutes left"), (timedelta(seconds=20), "1 minute left")],
+    [
+        (timedelta(days=23, hours=5), "23 days left"),
+        (timedelta(hours=47), "47 hours left"),
+        (timedelta(minutes=90), "90 minutes left"),
+        (timedelta(seconds=20), "1 minute left"),
+    ],
 )
 def test_time_left(delta, text):
     assert schedule.describe_time_left(delta) == text

@@ -29,15 +29,18 @@ def by_number(version):
 def test_import_stores_numbered_sanitised_paragraphs_with_opaque_keys():
     consultation = cf.consultation(phase=Phase.DRAFT, drafts=())
     version = versions.import_draft(
-        consultation, "# Scope\n\nText with <script>alert(1)</script> and [a](javascript:x).\n",
-        actor=None, source_name="draft.md")
+        consultation,
+        "# Scope\n\nText with <script>alert(1)</script> and [a](javascript:x).\n",
+        actor=None,
+        source_name="draft.md",
+    )
     assert version.number == 1
     assert not version.is_published
     first, second = versions.paragraphs_of(version)
     assert (first.number, second.number) == ("1", "1.1")
     assert "<script>" not in second.html
     assert "&lt;script&gt;" in second.html  # raw HTML is shown as text, never run
-    assert "href=\"javascript" not in second.html
+    assert 'href="javascript' not in second.html
     assert all(KEY.match(p.stable_key) for p in (first, second))
     assert first.stable_key != second.stable_key
     assert {p.change for p in (first, second)} == {Change.NEW}
@@ -113,7 +116,8 @@ def test_a_coordinator_corrects_a_match_and_swaps_without_collisions():
     assert new["0.2"].previous_id is None
     assert new["0.2"].stable_key not in {p.stable_key for p in old.values()}
     assert "version.matching_corrected" in [
-        e.action for e in db.session.scalars(sa.select(AuditEntry))]
+        e.action for e in db.session.scalars(sa.select(AuditEntry))
+    ]
 
 
 def test_match_corrections_are_checked():
@@ -150,8 +154,16 @@ def test_published_versions_never_change():
         db.session.flush()
     db.session.rollback()
     version = db.session.get(DocumentVersion, version.id)
-    version.paragraphs.append(Paragraph(position=99, number="9.9", kind="paragraph", source="x",
-                                        html="x", stable_key="P-EXTRA000"))
+    version.paragraphs.append(
+        Paragraph(
+            position=99,
+            number="9.9",
+            kind="paragraph",
+            source="x",
+            html="x",
+            stable_key="P-EXTRA000",
+        )
+    )
     with pytest.raises(PublishedVersionImmutable):
         db.session.flush()
     db.session.rollback()
@@ -173,8 +185,11 @@ def test_publishing_a_version_is_on_the_timeline_and_audited():
 
     published = [e.version for e in timeline_events(consultation) if e.version is not None]
     assert [v.number for v in published] == [1, 2]
-    entry = db.session.scalar(sa.select(AuditEntry).where(
-        AuditEntry.action == "version.published", AuditEntry.target_id == version.id))
+    entry = db.session.scalar(
+        sa.select(AuditEntry).where(
+            AuditEntry.action == "version.published", AuditEntry.target_id == version.id
+        )
+    )
     assert entry.actor_id == coordinator.id
     assert entry.details == {"consultation_id": consultation.id, "number": 2}
 
@@ -186,7 +201,8 @@ def test_discarding_an_import_removes_it():
     db.session.commit()
     assert versions.pending_version(consultation) is None
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Paragraph)) == len(
-        consultation.versions[0].paragraphs)
+        consultation.versions[0].paragraphs
+    )
 
 
 def test_new_keys_never_reuse_a_key_the_consultation_had(monkeypatch):
@@ -194,6 +210,7 @@ def test_new_keys_never_reuse_a_key_the_consultation_had(monkeypatch):
     old_key = consultation.versions[0].paragraphs[0].stable_key
     produced = iter([old_key, "P-FRESH000"])
     monkeypatch.setattr(versions, "random_reference", lambda prefix: next(produced))
-    version = versions.import_draft(consultation, "Something entirely different.\n",
-                                    actor=None, source_name="x.md")
+    version = versions.import_draft(
+        consultation, "Something entirely different.\n", actor=None, source_name="x.md"
+    )
     assert version.paragraphs[0].stable_key == "P-FRESH000"

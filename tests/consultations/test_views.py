@@ -37,15 +37,21 @@ def page(response):
 def public_urls(consultation):
     one = versions.paragraphs_of(consultation.versions[0])
     slug = consultation.slug
-    return [f"/consultations/{slug}", f"/consultations/{slug}/draft",
-            f"/consultations/{slug}/versions/1", f"/consultations/{slug}/compare",
-            f"/consultations/{slug}/timeline", f"/consultations/{slug}/p/{one[0].stable_key}"]
+    return [
+        f"/consultations/{slug}",
+        f"/consultations/{slug}/draft",
+        f"/consultations/{slug}/versions/1",
+        f"/consultations/{slug}/compare",
+        f"/consultations/{slug}/timeline",
+        f"/consultations/{slug}/p/{one[0].stable_key}",
+    ]
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_a_draft_consultation_is_404_on_every_page_but_for_coordinators(as_role, role):
-    consultation = cf.consultation(phase=Phase.DRAFT, title="Secret plans",
-                                   drafts=(cf.DRAFT_ONE, cf.DRAFT_TWO))
+    consultation = cf.consultation(
+        phase=Phase.DRAFT, title="Secret plans", drafts=(cf.DRAFT_ONE, cf.DRAFT_TWO)
+    )
     client = as_role(role)
     for url in public_urls(consultation):
         response = client.get(url)
@@ -84,11 +90,19 @@ def test_an_unpublished_version_is_404_for_all_but_coordinators(as_role, role):
 def coordinator_pages(consultation):
     slug = consultation.slug
     return {
-        "GET": ["/consultations/new", f"/consultations/{slug}/edit",
-                f"/consultations/{slug}/import", f"/consultations/{slug}/import/preview"],
-        "POST": [f"/consultations/{slug}/publish", f"/consultations/{slug}/conclude",
-                 f"/consultations/{slug}/import/publish", f"/consultations/{slug}/import/discard",
-                 f"/consultations/{slug}/import/preview"],
+        "GET": [
+            "/consultations/new",
+            f"/consultations/{slug}/edit",
+            f"/consultations/{slug}/import",
+            f"/consultations/{slug}/import/preview",
+        ],
+        "POST": [
+            f"/consultations/{slug}/publish",
+            f"/consultations/{slug}/conclude",
+            f"/consultations/{slug}/import/publish",
+            f"/consultations/{slug}/import/discard",
+            f"/consultations/{slug}/import/preview",
+        ],
     }
 
 
@@ -182,11 +196,17 @@ def test_changing_a_public_date_needs_a_reason_shown_on_the_timeline(client):
     client.sign_in(factories.coordinator())
     url = f"/consultations/{consultation.slug}/edit"
     later = consultation.closes_on + timedelta(days=7)
-    data = {"title": consultation.title, "slug": consultation.slug, "summary": "",
-            "timezone": consultation.timezone, "opens_on": consultation.opens_on.isoformat(),
-            "closes_on": later.isoformat(), "response_window_days": "30",
-            "summary_due_on": consultation.summary_due_on.isoformat(),
-            "update_interval_days": "90"}
+    data = {
+        "title": consultation.title,
+        "slug": consultation.slug,
+        "summary": "",
+        "timezone": consultation.timezone,
+        "opens_on": consultation.opens_on.isoformat(),
+        "closes_on": later.isoformat(),
+        "response_window_days": "30",
+        "summary_due_on": consultation.summary_due_on.isoformat(),
+        "update_interval_days": "90",
+    }
     refused = client.post(url, data)
     assert refused.status_code == 422
     assert "public reason" in page(refused)
@@ -244,7 +264,7 @@ def test_reading_the_current_draft(client):
     assert re.search(r"\d+ days left", shown)
     assert "(Europe/Brussels)" in shown
     assert "your time" not in shown  # visitors read in the consultation's zone
-    assert "<h3 dir=\"auto\">Scope</h3>" in shown  # sections are h3 under the page's h2s
+    assert '<h3 dir="auto">Scope</h3>' in shown  # sections are h3 under the page's h2s
 
 
 def test_the_readers_own_time_is_shown_beside_the_deadline(client):
@@ -271,7 +291,8 @@ def test_permalinks_redirect_to_the_paragraph_where_it_lives(client):
     assert kept.headers["Location"] == f"/consultations/{slug}/draft#{one['1.1'].stable_key}"
     removed = client.get(f"/consultations/{slug}/p/{one['1.2'].stable_key}")
     assert removed.headers["Location"] == (
-        f"/consultations/{slug}/versions/1#{one['1.2'].stable_key}")
+        f"/consultations/{slug}/versions/1#{one['1.2'].stable_key}"
+    )
     assert client.get(f"/consultations/{slug}/p/P-00000000").status_code == 404
 
 
@@ -282,7 +303,7 @@ def test_comparing_versions_with_a_filter(client):
     assert "2 new paragraphs" in shown  # a new section heading and its paragraph
     assert "1 changed" in shown
     assert "1 removed" in shown
-    assert "<ins><span class=\"visually-hidden\">[added: </span> and to their subsidiaries" in shown
+    assert '<ins><span class="visually-hidden">[added: </span> and to their subsidiaries' in shown
     assert "They cover networks, devices and services." in shown
     assert "row-unchanged" in shown
     only = page(client.get(f"{url}?old=1&new=2&changes_only=y"))
@@ -303,8 +324,12 @@ def test_comparing_needs_two_versions_and_valid_choices(client):
 
 def test_the_home_page_lists_consultations_by_phase_with_key_dates(client):
     cf.consultation(title="Open one")
-    cf.consultation(title="Finished one", phase=Phase.CONCLUDED,
-                    opens_on=date(2025, 1, 1), closes_on=date(2025, 3, 31))
+    cf.consultation(
+        title="Finished one",
+        phase=Phase.CONCLUDED,
+        opens_on=date(2025, 1, 1),
+        closes_on=date(2025, 3, 31),
+    )
     cf.consultation(title="Hidden one", phase=Phase.DRAFT)
     shown = page(client.get("/"))
     assert shown.index("Published consultations") < shown.index("Open one")

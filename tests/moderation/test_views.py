@@ -17,10 +17,12 @@ def _post(client, url, data, **kwargs):
 def test_any_signed_in_reader_flags_and_coordinators_see_the_queue(client, make_client, world):
     comment = world.post(Visibility.PUBLIC, body="Contains the home address of a journalist.")
     client.sign_in(world.other)
-    response = client.post(f"/comments/{comment.reference}/flag",
-                           {"flag-reason": "personal_data",
-                            "flag-note": "Please remove the address"},
-                           prefix="flag", token_from=f"/comments/{comment.reference}")
+    response = client.post(
+        f"/comments/{comment.reference}/flag",
+        {"flag-reason": "personal_data", "flag-note": "Please remove the address"},
+        prefix="flag",
+        token_from=f"/comments/{comment.reference}",
+    )
     assert response.status_code == 302
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Flag)) == 1
     coordinator = make_client()
@@ -31,8 +33,12 @@ def test_any_signed_in_reader_flags_and_coordinators_see_the_queue(client, make_
 
 def test_visitors_cannot_flag(client, world):
     comment = world.post(Visibility.PUBLIC)
-    response = client.post(f"/comments/{comment.reference}/flag", {"flag-reason": "spam"},
-                           prefix="flag", token_from="/signin")
+    response = client.post(
+        f"/comments/{comment.reference}/flag",
+        {"flag-reason": "spam"},
+        prefix="flag",
+        token_from="/signin",
+    )
     assert response.status_code in (302, 401)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Flag)) == 0
 
@@ -41,15 +47,19 @@ def test_hide_with_a_public_reason_and_restore(client, make_client, world):
     comment = world.post(Visibility.PUBLIC, body="Offensive words here.")
     client.sign_in(world.coordinator)
     url = f"/comments/{comment.reference}"
-    response = client.post(f"{url}/hide", {"hide-reason_code": "abuse",
-                                           "hide-reason": "Insults another participant"},
-                           prefix="hide", token_from=url)
+    response = client.post(
+        f"{url}/hide",
+        {"hide-reason_code": "abuse", "hide-reason": "Insults another participant"},
+        prefix="hide",
+        token_from=url,
+    )
     assert response.status_code == 302
     visitor = make_client()
     page = visitor.get(url).get_data(as_text=True)
     assert "Insults another participant" in page and "Offensive words here." not in page
-    client.post(f"{url}/restore", {"restore-reason": "Reviewed on appeal"}, prefix="restore",
-                token_from=url)
+    client.post(
+        f"{url}/restore", {"restore-reason": "Reviewed on appeal"}, prefix="restore", token_from=url
+    )
     assert "Offensive words here." in visitor.get(url).get_data(as_text=True)
     kinds = db.session.scalars(sa.select(ModerationAction.kind)).all()
     assert sorted(kinds) == ["hide", "restore"]  # nothing deleted, everything recorded
@@ -59,9 +69,12 @@ def test_hide_with_a_public_reason_and_restore(client, make_client, world):
 def test_only_coordinators_hide(client, world, who):
     comment = world.post(Visibility.PUBLIC)
     client.sign_in(getattr(world, who))
-    response = client.post(f"/comments/{comment.reference}/hide",
-                           {"hide-reason_code": "abuse", "hide-reason": "no"}, prefix="hide",
-                           token_from=f"/comments/{comment.reference}")
+    response = client.post(
+        f"/comments/{comment.reference}/hide",
+        {"hide-reason_code": "abuse", "hide-reason": "no"},
+        prefix="hide",
+        token_from=f"/comments/{comment.reference}",
+    )
     assert response.status_code == 403
     db.session.refresh(comment)
     assert comment.hidden_at is None
@@ -78,8 +91,11 @@ def test_suspending_the_author_of_a_public_comment(client, make_client, world):
     author = make_client()
     author.sign_in(world.author)
     client.sign_in(world.coordinator)
-    response = client.post(f"/comments/{comment.reference}/suspend-author", {},
-                           token_from=f"/comments/{comment.reference}")
+    response = client.post(
+        f"/comments/{comment.reference}/suspend-author",
+        {},
+        token_from=f"/comments/{comment.reference}",
+    )
     assert response.status_code == 302
     db.session.refresh(world.author)
     assert world.author.status == UserStatus.SUSPENDED
@@ -89,19 +105,25 @@ def test_suspending_the_author_of_a_public_comment(client, make_client, world):
 def test_only_a_privacy_officer_suspends_the_author_of_a_non_public_comment(client, world):
     comment = world.post(Visibility.ANONYMOUS)
     client.sign_in(world.coordinator)
-    response = client.post(f"/comments/{comment.reference}/suspend-author", {},
-                           token_from=f"/comments/{comment.reference}")
+    response = client.post(
+        f"/comments/{comment.reference}/suspend-author",
+        {},
+        token_from=f"/comments/{comment.reference}",
+    )
     assert response.status_code == 403
 
 
 def test_public_figures_suppress_small_cells(client, world):
-    comments = [world.post(Visibility.PUBLIC, body=f"Text {i}", author=world.author)
-                for i in range(7)]
+    comments = [
+        world.post(Visibility.PUBLIC, body=f"Text {i}", author=world.author) for i in range(7)
+    ]
     for comment in comments[:6]:
-        hide_comment(comment, moderator=world.coordinator, reason_code=FlagReason.SPAM,
-                     reason="Advertising")
-    hide_comment(comments[6], moderator=world.coordinator, reason_code=FlagReason.ABUSE,
-                 reason="Insults")
+        hide_comment(
+            comment, moderator=world.coordinator, reason_code=FlagReason.SPAM, reason="Advertising"
+        )
+    hide_comment(
+        comments[6], moderator=world.coordinator, reason_code=FlagReason.ABUSE, reason="Insults"
+    )
     db.session.commit()
     figures = moderation_figures(world.consultation.id)
     assert figures["hidden"][FlagReason.SPAM] == 6
@@ -145,9 +167,12 @@ def test_late_comment_decision_through_the_page(client, world, outbox):
     client.sign_in(world.coordinator)
     assert comment.reference in client.get("/admin/moderation").get_data(as_text=True)
     url = f"/comments/{comment.reference}"
-    response = client.post(f"{url}/late", {"late-decision": "accept",
-                                           "late-reason": "Within the grace period"},
-                           prefix="late", token_from=url)
+    response = client.post(
+        f"{url}/late",
+        {"late-decision": "accept", "late-reason": "Within the grace period"},
+        prefix="late",
+        token_from=url,
+    )
     assert response.status_code == 302
     db.session.refresh(comment)
     assert comment.late_status == "accepted"

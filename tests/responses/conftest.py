@@ -22,8 +22,7 @@ CLOSES_ON = date(2026, 3, 29)
 
 def kolkata(year, month, day, hour=12, minute=0, second=0) -> datetime:
     """An instant given as local time in Kolkata, as aware UTC."""
-    return datetime(year, month, day, hour, minute, second,
-                    tzinfo=ZoneInfo(ZONE)).astimezone(UTC)
+    return datetime(year, month, day, hour, minute, second, tzinfo=ZoneInfo(ZONE)).astimezone(UTC)
 
 
 class Fixed(World):
@@ -38,14 +37,21 @@ def fixed():
     south = factories.company(name="Southgate")
     west = factories.company(name="Westhaven")
     consultation = consultation_factories.consultation(
-        companies=[north, south, west], timezone=ZONE, opens_on=OPENS_ON, closes_on=CLOSES_ON)
+        companies=[north, south, west], timezone=ZONE, opens_on=OPENS_ON, closes_on=CLOSES_ON
+    )
     version = latest_published_version(consultation)
-    paragraph = db.session.scalar(sa.select(Paragraph).where(
-        Paragraph.version_id == version.id, Paragraph.number == "1.1"))
+    paragraph = db.session.scalar(
+        sa.select(Paragraph).where(Paragraph.version_id == version.id, Paragraph.number == "1.1")
+    )
     w = Fixed(
-        consultation=consultation, version=version, paragraph=paragraph, north=north, south=south,
-        author=factories.stakeholder(name="Amina Author", email="amina@example.org",
-                                     kind=OrganisationKind.CIVIL_SOCIETY),
+        consultation=consultation,
+        version=version,
+        paragraph=paragraph,
+        north=north,
+        south=south,
+        author=factories.stakeholder(
+            name="Amina Author", email="amina@example.org", kind=OrganisationKind.CIVIL_SOCIETY
+        ),
         other=factories.stakeholder(name="Otto Other", kind=OrganisationKind.INVESTOR),
         invitee=factories.stakeholder(name="Ines Invitee"),
         north_rep=factories.company_rep(north, role_title="Head of Human Rights"),

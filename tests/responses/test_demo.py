@@ -23,8 +23,16 @@ def test_demo_has_every_kind_of_answer_state_and_commitment(client):
     requests = db.session.scalars(sa.select(ResponseRequest)).all()
     now = request_time()
     statuses = {status_at(r, now) for r in requests}
-    assert {Status.ANSWERED, Status.DECLINED, Status.OVERDUE, Status.VERY_OVERDUE,
-            Status.AWAITING, Status.REASSIGNED, Status.VOID, Status.MERGED} <= statuses
+    assert {
+        Status.ANSWERED,
+        Status.DECLINED,
+        Status.OVERDUE,
+        Status.VERY_OVERDUE,
+        Status.AWAITING,
+        Status.REASSIGNED,
+        Status.VOID,
+        Status.MERGED,
+    } <= statuses
     assert {r.position for r in requests if r.position} == set(Position)
     kinds = {resp.kind for r in requests for resp in r.responses}
     assert kinds >= {ResponseKind.ANSWER, ResponseKind.DECLINE, ResponseKind.CLARIFICATION}

@@ -1,12 +1,13 @@
 """Every new endpoint refuses whom it must: visitors sign in first (401 with the text
-kept for a form, a redirect for a page; 404 for what is not public), wrong roles get 403, another company's representatives 404."""
+kept for a form, a redirect for a page; 404 for what is not public), wrong roles get
+403, another company's representatives 404."""
 
 import pytest
 import sqlalchemy as sa
 
+from consult.comments.models import Visibility
 from consult.commitments import services as commitment_services
 from consult.commitments.models import SourceKind
-from consult.comments.models import Visibility
 from consult.consultations.models import Phase
 from consult.extensions import db
 from consult.responses import actions
@@ -17,28 +18,50 @@ from tests.consultations import factories as consultation_factories
 
 def _setup(world):
     comment = world.post()
-    request = db.session.scalar(sa.select(ResponseRequest).where(
-        ResponseRequest.comment_id == comment.id, ResponseRequest.company_id == world.north.id))
-    response = actions.post_response(request, representative=world.north_rep,
-                                     kind=ResponseKind.ANSWER, position=Position.AGREE,
-                                     body="Yes.", submission_key="k")
+    request = db.session.scalar(
+        sa.select(ResponseRequest).where(
+            ResponseRequest.comment_id == comment.id, ResponseRequest.company_id == world.north.id
+        )
+    )
+    response = actions.post_response(
+        request,
+        representative=world.north_rep,
+        kind=ResponseKind.ANSWER,
+        position=Position.AGREE,
+        body="Yes.",
+        submission_key="k",
+    )
     proposal = commitment_services.record_commitment(
-        world.consultation, commitment_services.CommitmentDraft(
-            text="Do it.", due_on=factories.utcnow().date(), source_kind=SourceKind.LINK,
-            company=world.north, source_url="https://example.org/x"), actor=world.north_rep)
+        world.consultation,
+        commitment_services.CommitmentDraft(
+            text="Do it.",
+            due_on=factories.utcnow().date(),
+            source_kind=SourceKind.LINK,
+            company=world.north,
+            source_url="https://example.org/x",
+        ),
+        actor=world.north_rep,
+    )
     db.session.commit()
     return comment, request, response, proposal
 
 
 def _posts(request, response, proposal, slug):
-    return [f"/requests/{request.reference}/answer", f"/requests/{request.reference}/decline",
-            f"/requests/{request.reference}/clarify", f"/requests/{request.reference}/followup",
-            f"/requests/{request.reference}/reassign", f"/requests/{request.reference}/void",
-            f"/requests/{request.reference}/extend", f"/responses/{response.reference}/edit",
-            f"/responses/{response.reference}/rejoinder",
-            f"/consultations/{slug}/commitments/new", f"/commitments/{proposal.reference}/confirm",
-            f"/commitments/{proposal.reference}/reject",
-            f"/commitments/{proposal.reference}/status"]
+    return [
+        f"/requests/{request.reference}/answer",
+        f"/requests/{request.reference}/decline",
+        f"/requests/{request.reference}/clarify",
+        f"/requests/{request.reference}/followup",
+        f"/requests/{request.reference}/reassign",
+        f"/requests/{request.reference}/void",
+        f"/requests/{request.reference}/extend",
+        f"/responses/{response.reference}/edit",
+        f"/responses/{response.reference}/rejoinder",
+        f"/consultations/{slug}/commitments/new",
+        f"/commitments/{proposal.reference}/confirm",
+        f"/commitments/{proposal.reference}/reject",
+        f"/commitments/{proposal.reference}/status",
+    ]
 
 
 def test_visitors_are_sent_to_sign_in_for_every_action(client, world):
@@ -56,17 +79,21 @@ def test_coordinator_only_actions_refuse_others(client, world, who):
     comment, request, response, proposal = _setup(world)
     client.sign_in(getattr(world, who))
     for url in _posts(request, response, proposal, world.consultation.slug)[4:7] + [
-            f"/commitments/{proposal.reference}/confirm",
-            f"/commitments/{proposal.reference}/reject"]:
+        f"/commitments/{proposal.reference}/confirm",
+        f"/commitments/{proposal.reference}/reject",
+    ]:
         assert client.post(url, {}, token_from="/account").status_code == 403, url
 
 
 def test_stakeholders_cannot_edit_answers_and_others_cannot_read_proposals(
-        client, world, make_client):
+    client, world, make_client
+):
     comment, request, response, proposal = _setup(world)
     client.sign_in(world.author)
-    assert client.post(f"/responses/{response.reference}/edit", {},
-                       token_from="/account").status_code == 403
+    assert (
+        client.post(f"/responses/{response.reference}/edit", {}, token_from="/account").status_code
+        == 403
+    )
     assert client.get(f"/commitments/{proposal.reference}").status_code == 404
     south = make_client()
     south.sign_in(world.south_rep)
@@ -80,8 +107,12 @@ def test_a_draft_consultation_has_no_public_tracker(client, world):
     draft = consultation_factories.consultation(phase=Phase.DRAFT, companies=[world.north])
     assert client.get(f"/consultations/{draft.slug}/tracker").status_code == 404
     assert client.get(f"/consultations/{draft.slug}/commitments").status_code == 404
-    assert client.get(f"/consultations/{draft.slug}/tracker/list?company=northwind"
-                      "&measure=requests").status_code == 404
+    assert (
+        client.get(
+            f"/consultations/{draft.slug}/tracker/list?company=northwind&measure=requests"
+        ).status_code
+        == 404
+    )
 
 
 def test_the_confidential_text_never_reaches_the_tracker_or_queue(make_client, world):
@@ -98,15 +129,24 @@ def test_the_confidential_text_never_reaches_the_tracker_or_queue(make_client, w
 def test_a_campaign_answer_shows_in_every_members_thread(client, world):
     text = "Please cover subsidiaries and joint ventures in scope, with no exceptions at all."
     members = [world.post(author=factories.stakeholder(), body=text) for _ in range(5)]
-    request = db.session.scalar(sa.select(ResponseRequest).where(
-        ResponseRequest.campaign_id.is_not(None), ResponseRequest.company_id == world.north.id))
-    actions.post_response(request, representative=world.north_rep, kind=ResponseKind.ANSWER,
-                          position=Position.AGREE, body="Campaign answer WX9.",
-                          submission_key="c")
+    request = db.session.scalar(
+        sa.select(ResponseRequest).where(
+            ResponseRequest.campaign_id.is_not(None), ResponseRequest.company_id == world.north.id
+        )
+    )
+    actions.post_response(
+        request,
+        representative=world.north_rep,
+        kind=ResponseKind.ANSWER,
+        position=Position.AGREE,
+        body="Campaign answer WX9.",
+        submission_key="c",
+    )
     db.session.commit()
     for member in members:
-        assert "Campaign answer WX9." in client.get(
-            f"/comments/{member.reference}").get_data(as_text=True)
+        assert "Campaign answer WX9." in client.get(f"/comments/{member.reference}").get_data(
+            as_text=True
+        )
 
 
 def test_queue_filters_by_consultation_and_section(client, world):
@@ -117,5 +157,6 @@ def test_queue_filters_by_consultation_and_section(client, world):
     assert "On the whole draft" in page and "On section one" not in page
     page = client.get(f"/company/queue?consultation={world.consultation.slug}&section=1")
     assert "On section one" in page.get_data(as_text=True)
-    assert "On section one" not in client.get(
-        "/company/queue?consultation=elsewhere").get_data(as_text=True)
+    assert "On section one" not in client.get("/company/queue?consultation=elsewhere").get_data(
+        as_text=True
+    )

@@ -26,8 +26,11 @@ POSTED = kolkata(2026, 2, 1, 10, 0)  # base 1 February; due 3 March (30-day wind
 
 
 def requests_of(comment):
-    return db.session.scalars(sa.select(ResponseRequest).where(
-        ResponseRequest.comment_id == comment.id).order_by(ResponseRequest.id)).all()
+    return db.session.scalars(
+        sa.select(ResponseRequest)
+        .where(ResponseRequest.comment_id == comment.id)
+        .order_by(ResponseRequest.id)
+    ).all()
 
 
 def request_for(comment, company):
@@ -35,9 +38,15 @@ def request_for(comment, company):
 
 
 def answer(request, rep, *, now, kind=ResponseKind.ANSWER, position=Position.AGREE, body="Yes."):
-    response = actions.post_response(request, representative=rep, kind=kind, body=body,
-                                     position=position if kind == ResponseKind.ANSWER else None,
-                                     submission_key=factories.unique_key(), now=now)
+    response = actions.post_response(
+        request,
+        representative=rep,
+        kind=kind,
+        body=body,
+        position=position if kind == ResponseKind.ANSWER else None,
+        submission_key=factories.unique_key(),
+        now=now,
+    )
     db.session.commit()
     return response
 
@@ -57,9 +66,13 @@ def test_posting_creates_one_request_per_addressed_company(fixed):
     assert north.section == "1"
 
 
-@pytest.mark.parametrize("kwargs", [dict(visibility=Visibility.CONFIDENTIAL),
-                                    dict(visibility=Visibility.PUBLIC, to_coordinators=True,
-                                         companies=[])])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(visibility=Visibility.CONFIDENTIAL),
+        dict(visibility=Visibility.PUBLIC, to_coordinators=True, companies=[]),
+    ],
+)
 def test_confidential_and_coordinator_comments_ask_no_company(fixed, kwargs):
     visibility = kwargs.pop("visibility")
     comment = fixed.post(visibility, now=POSTED, **kwargs)
@@ -87,8 +100,13 @@ def test_comments_in_the_final_week_count_from_the_closing_date(fixed):
 def test_a_late_comment_counts_from_its_acceptance(fixed):
     late = fixed.post(now=kolkata(2026, 3, 31, 9))
     assert requests_of(late) == []  # not yet accepted: nobody is asked
-    comment_services.decide_late_comment(late, coordinator=fixed.coordinator, accept=True,
-                                         reason="Sent in time by post.", now=kolkata(2026, 4, 6))
+    comment_services.decide_late_comment(
+        late,
+        coordinator=fixed.coordinator,
+        accept=True,
+        reason="Sent in time by post.",
+        now=kolkata(2026, 4, 6),
+    )
     db.session.commit()
     assert request_for(late, fixed.north).base_on == date(2026, 4, 6)
     assert request_for(late, fixed.north).due_on == date(2026, 5, 6)
@@ -97,13 +115,23 @@ def test_a_late_comment_counts_from_its_acceptance(fixed):
 def test_clarification_pauses_the_clock_until_the_commenter_replies(fixed):
     comment = fixed.post(now=POSTED)
     request = request_for(comment, fixed.north)
-    question = answer(request, fixed.north_rep, kind=ResponseKind.CLARIFICATION,
-                      now=kolkata(2026, 2, 10), body="Which networks do you mean?")
+    question = answer(
+        request,
+        fixed.north_rep,
+        kind=ResponseKind.CLARIFICATION,
+        now=kolkata(2026, 2, 10),
+        body="Which networks do you mean?",
+    )
     assert request.state == RequestState.CLARIFICATION
     assert request.due_on == date(2026, 3, 17)  # the whole 14-day pause counted meanwhile
     assert status_at(request, kolkata(2026, 2, 20)) == Status.CLARIFICATION
-    actions.post_rejoinder(question, user=fixed.author, body="Mobile networks.",
-                           submission_key="k1", now=kolkata(2026, 2, 15))
+    actions.post_rejoinder(
+        question,
+        user=fixed.author,
+        body="Mobile networks.",
+        submission_key="k1",
+        now=kolkata(2026, 2, 15),
+    )
     db.session.commit()
     assert request.state == RequestState.AWAITING
     assert request.paused_days == 5
@@ -140,14 +168,20 @@ def test_hiding_voids_awaiting_requests_and_restoring_adds_the_hidden_days(fixed
     comment = fixed.post(now=POSTED)
     south = request_for(comment, fixed.south)
     answer(south, fixed.south_rep, now=kolkata(2026, 2, 3))
-    moderation.hide_comment(comment, moderator=fixed.coordinator, reason_code=FlagReason.ABUSE,
-                            reason="Abusive.", now=kolkata(2026, 2, 5))
+    moderation.hide_comment(
+        comment,
+        moderator=fixed.coordinator,
+        reason_code=FlagReason.ABUSE,
+        reason="Abusive.",
+        now=kolkata(2026, 2, 5),
+    )
     db.session.commit()
     north = request_for(comment, fixed.north)
     assert (north.state, north.void_cause) == (RequestState.VOID, VoidCause.HIDDEN)
     assert south.state == RequestState.ANSWERED  # an answer stays
-    moderation.restore_comment(comment, moderator=fixed.coordinator, reason="Edited.",
-                               now=kolkata(2026, 2, 12))
+    moderation.restore_comment(
+        comment, moderator=fixed.coordinator, reason="Edited.", now=kolkata(2026, 2, 12)
+    )
     db.session.commit()
     assert north.state == RequestState.AWAITING
     assert north.paused_days == 7
@@ -158,8 +192,9 @@ def test_withdrawal_before_an_answer_withdraws_and_after_an_answer_keeps_it(fixe
     comment = fixed.post(now=POSTED)
     answered = request_for(comment, fixed.north)
     answer(answered, fixed.north_rep, now=kolkata(2026, 2, 2))
-    comment_services.withdraw_comment(comment, author=fixed.author, remove_name=False,
-                                      now=kolkata(2026, 2, 3))
+    comment_services.withdraw_comment(
+        comment, author=fixed.author, remove_name=False, now=kolkata(2026, 2, 3)
+    )
     db.session.commit()
     assert answered.state == RequestState.ANSWERED
     assert request_for(comment, fixed.south).state == RequestState.WITHDRAWN
@@ -168,9 +203,13 @@ def test_withdrawal_before_an_answer_withdraws_and_after_an_answer_keeps_it(fixe
 def test_reassignment_moves_the_request_with_a_public_reason(fixed):
     comment = fixed.post(now=POSTED, companies=[fixed.north.id])
     request = request_for(comment, fixed.north)
-    successor = actions.reassign_request(request, coordinator=fixed.coordinator,
-                                         company=fixed.south, reason="Southgate runs it.",
-                                         now=kolkata(2026, 2, 9))
+    successor = actions.reassign_request(
+        request,
+        coordinator=fixed.coordinator,
+        company=fixed.south,
+        reason="Southgate runs it.",
+        now=kolkata(2026, 2, 9),
+    )
     db.session.commit()
     assert request.state == RequestState.REASSIGNED
     assert request.state_reason == "Southgate runs it."
@@ -178,27 +217,43 @@ def test_reassignment_moves_the_request_with_a_public_reason(fixed):
     assert successor.base_on == date(2026, 2, 9)
     both = fixed.post(now=POSTED)
     with pytest.raises(Exception, match="already has a request"):
-        actions.reassign_request(request_for(both, fixed.north), coordinator=fixed.coordinator,
-                                 company=fixed.south, reason="again", now=kolkata(2026, 2, 9))
+        actions.reassign_request(
+            request_for(both, fixed.north),
+            coordinator=fixed.coordinator,
+            company=fixed.south,
+            reason="again",
+            now=kolkata(2026, 2, 9),
+        )
 
 
 def test_a_restricted_comment_is_never_sent_to_a_company_its_author_did_not_choose(fixed):
     comment = fixed.post(Visibility.RESTRICTED, now=POSTED, companies=[fixed.north.id])
     with pytest.raises(Exception, match="cannot be sent to another"):
-        actions.reassign_request(request_for(comment, fixed.north), coordinator=fixed.coordinator,
-                                 company=fixed.south, reason="Theirs.", now=POSTED)
+        actions.reassign_request(
+            request_for(comment, fixed.north),
+            coordinator=fixed.coordinator,
+            company=fixed.south,
+            reason="Theirs.",
+            now=POSTED,
+        )
 
 
 def test_extension_and_void_by_a_coordinator(fixed):
     comment = fixed.post(now=POSTED)
     north, south = request_for(comment, fixed.north), request_for(comment, fixed.south)
-    actions.extend_request(north, coordinator=fixed.coordinator, days=10,
-                           reason="Holiday period.", now=kolkata(2026, 2, 20))
+    actions.extend_request(
+        north,
+        coordinator=fixed.coordinator,
+        days=10,
+        reason="Holiday period.",
+        now=kolkata(2026, 2, 20),
+    )
     assert north.due_on == date(2026, 3, 13)
     assert north.overdue_at == kolkata(2026, 3, 14, 0, 0)
     assert north.very_overdue_at == kolkata(2026, 4, 13, 0, 0)
-    actions.void_request(south, coordinator=fixed.coordinator, reason="Not its business.",
-                         now=kolkata(2026, 2, 20))
+    actions.void_request(
+        south, coordinator=fixed.coordinator, reason="Not its business.", now=kolkata(2026, 2, 20)
+    )
     assert (south.state, south.void_cause) == (RequestState.VOID, VoidCause.REMIT)
     with pytest.raises(Exception, match="Only coordinators"):
         actions.extend_request(north, coordinator=fixed.north_rep, days=1, reason="x")
@@ -206,10 +261,14 @@ def test_extension_and_void_by_a_coordinator(fixed):
 
 def test_making_a_comment_confidential_voids_its_requests(fixed):
     comment = fixed.post(Visibility.RESTRICTED, now=POSTED, companies=[fixed.north.id])
-    comment_services.change_visibility(comment, author=fixed.author,
-                                       visibility=Visibility.CONFIDENTIAL,
-                                       display=comment.display, company_ids=[],
-                                       now=kolkata(2026, 2, 2))
+    comment_services.change_visibility(
+        comment,
+        author=fixed.author,
+        visibility=Visibility.CONFIDENTIAL,
+        display=comment.display,
+        company_ids=[],
+        now=kolkata(2026, 2, 2),
+    )
     db.session.commit()
     request = request_for(comment, fixed.north)
     assert (request.state, request.void_cause) == (RequestState.VOID, VoidCause.CONFIDENTIAL)
@@ -217,8 +276,9 @@ def test_making_a_comment_confidential_voids_its_requests(fixed):
 
 def test_adding_a_company_opens_its_request_from_that_day(fixed):
     comment = fixed.post(now=POSTED, companies=[fixed.north.id])
-    comment_services.add_addressees(comment, author=fixed.author, company_ids=[fixed.west.id],
-                                    now=kolkata(2026, 2, 4))
+    comment_services.add_addressees(
+        comment, author=fixed.author, company_ids=[fixed.west.id], now=kolkata(2026, 2, 4)
+    )
     db.session.commit()
     assert request_for(comment, fixed.west).base_on == date(2026, 2, 4)
 
@@ -226,15 +286,19 @@ def test_adding_a_company_opens_its_request_from_that_day(fixed):
 def test_a_forming_campaign_merges_its_members_requests(fixed):
     text = "Please cover subsidiaries and joint ventures in scope, with no exceptions."
     authors = [fixed.author] + [factories.stakeholder() for _ in range(4)]
-    comments = [fixed.post(author=a, body=text, now=kolkata(2026, 2, 1 + i))
-                for i, a in enumerate(authors)]
-    campaign_requests = db.session.scalars(sa.select(ResponseRequest).where(
-        ResponseRequest.campaign_id.is_not(None))).all()
-    assert sorted(r.company_id for r in campaign_requests) == sorted([fixed.north.id,
-                                                                      fixed.south.id])
+    comments = [
+        fixed.post(author=a, body=text, now=kolkata(2026, 2, 1 + i)) for i, a in enumerate(authors)
+    ]
+    campaign_requests = db.session.scalars(
+        sa.select(ResponseRequest).where(ResponseRequest.campaign_id.is_not(None))
+    ).all()
+    assert sorted(r.company_id for r in campaign_requests) == sorted(
+        [fixed.north.id, fixed.south.id]
+    )
     assert all(r.due_on == date(2026, 3, 3) for r in campaign_requests)  # earliest member's
-    merged = db.session.scalars(sa.select(ResponseRequest).where(
-        ResponseRequest.state == RequestState.MERGED)).all()
+    merged = db.session.scalars(
+        sa.select(ResponseRequest).where(ResponseRequest.state == RequestState.MERGED)
+    ).all()
     assert len(merged) == 8  # the four earlier members, two companies each
     later = fixed.post(author=factories.stakeholder(), body=text, now=kolkata(2026, 2, 20))
     assert requests_of(later) == []

@@ -12,21 +12,28 @@ from consult.responses.models import RequestState, Response, ResponseKind, Respo
 
 
 def request_for(comment, company):
-    return db.session.scalar(sa.select(ResponseRequest).where(
-        ResponseRequest.comment_id == comment.id, ResponseRequest.company_id == company.id))
+    return db.session.scalar(
+        sa.select(ResponseRequest).where(
+            ResponseRequest.comment_id == comment.id, ResponseRequest.company_id == company.id
+        )
+    )
 
 
 def _key(client, url, prefix):
     page = client.get(url).get_data(as_text=True)
-    return re.search(rf'name="{prefix}-submission_key" type="hidden" value="([^"]+)"',
-                     page).group(1)
+    return re.search(rf'name="{prefix}-submission_key" type="hidden" value="([^"]+)"', page).group(
+        1
+    )
 
 
-def answer(client, req, *, position="partially_agree", body="We will look at **scope**.",
-           **extra):
+def answer(client, req, *, position="partially_agree", body="We will look at **scope**.", **extra):
     url = f"/requests/{req.reference}"
-    data = {"answer-position": position, "answer-body": body,
-            "answer-submission_key": _key(client, url, "answer"), **extra}
+    data = {
+        "answer-position": position,
+        "answer-body": body,
+        "answer-submission_key": _key(client, url, "answer"),
+        **extra,
+    }
     return client.post(f"{url}/answer", data, prefix="answer", token_from=url)
 
 
@@ -62,8 +69,9 @@ def test_the_queue_filters_by_state_and_category(client, world):
 def test_an_invalid_answer_keeps_the_text(client, world):
     comment = world.post()
     client.sign_in(world.north_rep)
-    response = answer(client, request_for(comment, world.north), position="",
-                      body="Text that must not be lost")
+    response = answer(
+        client, request_for(comment, world.north), position="", body="Text that must not be lost"
+    )
     assert response.status_code == 422
     assert "Text that must not be lost" in response.get_data(as_text=True)
 
@@ -75,10 +83,15 @@ def test_an_edit_is_a_public_revision_with_the_earlier_text_readable(client, wor
     answer(client, request, body="First wording.")
     reply = db.session.scalar(sa.select(Response))
     url = f"/requests/{request.reference}"
-    response = client.post(f"/responses/{reply.reference}/edit",
-                           {f"edit-{reply.reference}-body": "Second wording.",
-                            f"edit-{reply.reference}-position": "agree"},
-                           prefix=f"edit-{reply.reference}", token_from=url)
+    response = client.post(
+        f"/responses/{reply.reference}/edit",
+        {
+            f"edit-{reply.reference}-body": "Second wording.",
+            f"edit-{reply.reference}-position": "agree",
+        },
+        prefix=f"edit-{reply.reference}",
+        token_from=url,
+    )
     assert response.status_code == 302
     thread = client.get(f"/comments/{comment.reference}").get_data(as_text=True)
     assert "Second wording." in thread and "First wording." in thread
@@ -95,13 +108,19 @@ def test_another_companys_representative_cannot_see_answer_or_edit(client, world
     client.sign_in(world.south_rep)
     assert client.get(f"/requests/{north.reference}").status_code == 404
     own = f"/requests/{request_for(comment, world.south).reference}"
-    response = client.post(f"/requests/{north.reference}/answer",
-                           {"answer-position": "agree", "answer-body": "Hijack",
-                            "answer-submission_key": "x"}, prefix="answer", token_from=own)
+    response = client.post(
+        f"/requests/{north.reference}/answer",
+        {"answer-position": "agree", "answer-body": "Hijack", "answer-submission_key": "x"},
+        prefix="answer",
+        token_from=own,
+    )
     assert response.status_code == 404
-    response = client.post(f"/responses/{reply.reference}/edit",
-                           {f"edit-{reply.reference}-body": "Hijack"},
-                           prefix=f"edit-{reply.reference}", token_from=own)
+    response = client.post(
+        f"/responses/{reply.reference}/edit",
+        {f"edit-{reply.reference}-body": "Hijack"},
+        prefix=f"edit-{reply.reference}",
+        token_from=own,
+    )
     assert response.status_code == 404
     assert db.session.scalar(sa.select(sa.func.count(Response.id))) == 1
     assert "Hijack" not in client.get(f"/comments/{comment.reference}").get_data(as_text=True)
@@ -111,8 +130,13 @@ def test_extra_form_fields_cannot_redirect_an_answer_to_another_company(client, 
     comment = world.post()
     south = request_for(comment, world.south)
     client.sign_in(world.north_rep)
-    answer(client, request_for(comment, world.north), company_id=str(world.south.id),
-           request=south.reference, company=str(world.south.id))
+    answer(
+        client,
+        request_for(comment, world.north),
+        company_id=str(world.south.id),
+        request=south.reference,
+        company=str(world.south.id),
+    )
     db.session.refresh(south)
     assert south.state == RequestState.AWAITING
     assert db.session.scalar(sa.select(Response.company_id)) == world.north.id
@@ -121,9 +145,11 @@ def test_extra_form_fields_cannot_redirect_an_answer_to_another_company(client, 
 def test_representatives_post_no_plain_replies(client, world):
     comment = world.post()
     client.sign_in(world.north_rep)
-    response = client.post(f"/comments/{comment.reference}/reply",
-                           {"body": "An unofficial aside", "identity": "named",
-                            "submission_key": "k"}, token_from=f"/comments/{comment.reference}")
+    response = client.post(
+        f"/comments/{comment.reference}/reply",
+        {"body": "An unofficial aside", "identity": "named", "submission_key": "k"},
+        token_from=f"/comments/{comment.reference}",
+    )
     assert response.status_code in (403, 422)
     assert db.session.scalar(sa.select(sa.func.count(Reply.id))) == 0
 
@@ -133,10 +159,16 @@ def test_only_representatives_answer_officially(client, world, who):
     comment = world.post()
     request = request_for(comment, world.north)
     client.sign_in(getattr(world, who))
-    response = client.post(f"/requests/{request.reference}/answer",
-                           {"answer-position": "agree", "answer-body": "Not mine to say",
-                            "answer-submission_key": "k"}, prefix="answer",
-                           token_from=f"/comments/{comment.reference}")
+    response = client.post(
+        f"/requests/{request.reference}/answer",
+        {
+            "answer-position": "agree",
+            "answer-body": "Not mine to say",
+            "answer-submission_key": "k",
+        },
+        prefix="answer",
+        token_from=f"/comments/{comment.reference}",
+    )
     assert response.status_code == 403
     assert db.session.scalar(sa.select(sa.func.count(Response.id))) == 0
 
@@ -146,8 +178,12 @@ def test_request_page_access(client, world, make_client):
     url = f"/requests/{request_for(comment, world.north).reference}"
     assert client.get(url).status_code == 302  # visitors sign in first
     assert "/signin" in client.get(url).headers["Location"]
-    for person, status in [(world.author, 403), (world.south_rep, 404), (world.north_rep, 200),
-                           (world.coordinator, 200)]:
+    for person, status in [
+        (world.author, 403),
+        (world.south_rep, 404),
+        (world.north_rep, 200),
+        (world.coordinator, 200),
+    ]:
         other = make_client()
         other.sign_in(person)
         assert other.get(url).status_code == status, person
@@ -163,10 +199,11 @@ def test_coordinator_actions_are_refused_to_others(client, world):
     request = request_for(comment, world.north)
     client.sign_in(world.north_rep)
     url = f"/requests/{request.reference}"
-    for action, data in [("extend", {"extend-days": "5", "extend-reason": "x"}),
-                         ("void", {"void-reason": "x"}),
-                         ("reassign", {"reassign-company": str(world.south.id),
-                                       "reassign-reason": "x"})]:
+    for action, data in [
+        ("extend", {"extend-days": "5", "extend-reason": "x"}),
+        ("void", {"void-reason": "x"}),
+        ("reassign", {"reassign-company": str(world.south.id), "reassign-reason": "x"}),
+    ]:
         prefix = action
         response = client.post(f"{url}/{action}", data, prefix=prefix, token_from=url)
         assert response.status_code == 403
@@ -179,13 +216,20 @@ def test_a_coordinator_extends_and_voids_with_public_reasons(client, world):
     north, south = request_for(comment, world.north), request_for(comment, world.south)
     client.sign_in(world.coordinator)
     url = f"/requests/{north.reference}"
-    response = client.post(f"{url}/extend", {"extend-days": "7",
-                                             "extend-reason": "National holiday."},
-                           prefix="extend", token_from=url)
+    response = client.post(
+        f"{url}/extend",
+        {"extend-days": "7", "extend-reason": "National holiday."},
+        prefix="extend",
+        token_from=url,
+    )
     assert response.status_code == 302
     url = f"/requests/{south.reference}"
-    response = client.post(f"{url}/void", {"void-reason": "Southgate sells no networks."},
-                           prefix="void", token_from=url)
+    response = client.post(
+        f"{url}/void",
+        {"void-reason": "Southgate sells no networks."},
+        prefix="void",
+        token_from=url,
+    )
     assert response.status_code == 302
     client.sign_out()
     thread = client.get(f"/comments/{comment.reference}").get_data(as_text=True)
@@ -202,8 +246,12 @@ def test_restricted_answer_text_reaches_only_the_people_named(make_client, world
     rep = make_client()
     rep.sign_in(world.north_rep)
     answer(rep, request_for(comment, world.north), body="Confidential-ish plan ZX81.")
-    readers = {"author": world.author, "invitee": world.invitee, "coordinator": world.coordinator,
-               "north_rep": world.north_rep}
+    readers = {
+        "author": world.author,
+        "invitee": world.invitee,
+        "coordinator": world.coordinator,
+        "north_rep": world.north_rep,
+    }
     for name, person in readers.items():
         c = make_client()
         c.sign_in(person)
@@ -228,20 +276,28 @@ def test_the_author_replies_to_an_answer_and_others_cannot(make_client, world):
     author.sign_in(world.author)
     url = f"/comments/{comment.reference}"
     prefix = f"rejoin-{reply.reference}"
-    key = re.search(rf'name="{prefix}-submission_key" type="hidden" value="([^"]+)"',
-                    author.get(url).get_data(as_text=True)).group(1)
-    response = author.post(f"/responses/{reply.reference}/rejoinder",
-                           {f"{prefix}-body": "Thank you, but when?",
-                            f"{prefix}-submission_key": key}, prefix=prefix, token_from=url)
+    key = re.search(
+        rf'name="{prefix}-submission_key" type="hidden" value="([^"]+)"',
+        author.get(url).get_data(as_text=True),
+    ).group(1)
+    response = author.post(
+        f"/responses/{reply.reference}/rejoinder",
+        {f"{prefix}-body": "Thank you, but when?", f"{prefix}-submission_key": key},
+        prefix=prefix,
+        token_from=url,
+    )
     assert response.status_code == 302
     visitor = make_client().get(url).get_data(as_text=True)
     assert "Thank you, but when?" in visitor
     assert "Amina Author" not in visitor  # shown as on the anonymous comment
     other = make_client()
     other.sign_in(world.other)
-    response = other.post(f"/responses/{reply.reference}/rejoinder",
-                          {f"{prefix}-body": "Me too", f"{prefix}-submission_key": "z"},
-                          prefix=prefix, token_from=url)
+    response = other.post(
+        f"/responses/{reply.reference}/rejoinder",
+        {f"{prefix}-body": "Me too", f"{prefix}-submission_key": "z"},
+        prefix=prefix,
+        token_from=url,
+    )
     assert response.status_code == 403
 
 

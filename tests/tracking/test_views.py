@@ -13,11 +13,16 @@ def test_the_timeline_shows_phases_versions_and_date_changes_with_reasons(client
     consultation = cf.consultation(drafts=(cf.DRAFT_ONE, cf.DRAFT_TWO))
     old_close = consultation.closes_on
     settings = services.Settings(
-        title=consultation.title, slug=consultation.slug, timezone=consultation.timezone,
-        opens_on=consultation.opens_on, closes_on=old_close + timedelta(days=14),
-        summary_due_on=consultation.summary_due_on)
-    services.update_consultation(consultation, settings, actor=None,
-                                 reason="An extension asked for by many organisations.")
+        title=consultation.title,
+        slug=consultation.slug,
+        timezone=consultation.timezone,
+        opens_on=consultation.opens_on,
+        closes_on=old_close + timedelta(days=14),
+        summary_due_on=consultation.summary_due_on,
+    )
+    services.update_consultation(
+        consultation, settings, actor=None, reason="An extension asked for by many organisations."
+    )
     db.session.commit()
     page = client.get(f"/consultations/{consultation.slug}/timeline").get_data(as_text=True)
     assert page.count("<h1>") == 1
