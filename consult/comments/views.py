@@ -236,7 +236,7 @@ def _flag_form():
     return FlagForm()
 
 
-def _rerender(comment, status, **forms_given):
+def render_comment_page(comment, status, **forms_given):
     consultation = db.session.get(Consultation, comment.consultation_id)
     return render_template(
         "comments/show.html", **_show_context(comment, consultation, **forms_given)
@@ -253,12 +253,12 @@ def _act(reference, make_form, form_name, error_field, act, done, anchor=None):
     comment = _comment(reference)
     form = make_form(comment)
     if not form.validate_on_submit():
-        return _rerender(comment, 422, **{form_name: form})
+        return render_comment_page(comment, 422, **{form_name: form})
     try:
         act(comment, form)
     except DomainError as exc:
         getattr(form, error_field).errors = [exc.message]
-        return _rerender(comment, exc.status_code, **{form_name: form})
+        return render_comment_page(comment, exc.status_code, **{form_name: form})
     db.session.commit()
     flash(done, "success")
     return redirect(url_for("comments.show", reference=reference, _anchor=anchor))

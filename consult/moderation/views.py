@@ -12,6 +12,7 @@ from consult.comments import forms as comment_forms
 from consult.comments import services as comment_services
 from consult.comments.models import Comment, CommentRevision, LateStatus
 from consult.comments.queries import comment_by_reference
+from consult.comments.views import render_comment_page
 from consult.comments.visibility import can_view_comment
 from consult.consultations.models import Consultation
 from consult.consultations.schedule import request_time
@@ -34,16 +35,26 @@ def _comment(reference) -> Comment:
     return comment
 
 
-def _back(comment):
-    return redirect(url_for("comments.show", reference=comment.reference))
+def _moderate(reference, form, act, done, *, name=None, then=None):
+    """Check the form, act, commit once. On a refusal the comment page comes back with
+    the form as it was typed (its forms read the posted data) and the reason."""
+    comment = _comment(reference)
+    if not form.validate_on_submit():
+        return render_comment_page(comment, 422, **({name: form} if name else {}))
+    try:
+        act(comment, form)
+    except DomainError as exc:
+        flash(exc.message, "error")
+        return render_comment_page(comment, exc.status_code, **({name: form} if name else {}))
+    db.session.commit()
+    flash(done, "success")
+    return redirect(then or url_for("comments.show", reference=reference))
 
 
 @bp.route("/comments/<reference>/flag", methods=["POST"])
 @login_required
 def flag(reference):
-    comment = _comment(reference)
-    form = forms.FlagForm()
-    if form.validate_on_submit():
+    def act(comment, form):
         services.flag_comment(
             comment,
             user=current_user,
@@ -51,90 +62,81 @@ def flag(reference):
             note=form.note.data,
             now=request_time(),
         )
-        db.session.commit()
-        flash(_("Thank you. The moderators will look at it."), "success")
-    else:
-        flash(_("The flag was not sent: choose a reason and try again."), "error")
-    return _back(comment)
+
+    return _moderate(
+        reference,
+        forms.FlagForm(),
+        act,
+        _("Thank you. The moderators will look at it."),
+        name="flag_form",
+    )
 
 
 @bp.route("/comments/<reference>/hide", methods=["POST"])
 @coordinator_required
 def hide(reference):
-    comment = _comment(reference)
-    form = forms.HideForm()
-    if form.validate_on_submit():
-        try:
-            services.hide_comment(
-                comment,
-                moderator=current_user,
-                reason_code=FlagReason(form.reason_code.data),
-                reason=form.reason.data,
-                now=request_time(),
-            )
-        except DomainError as exc:
-            flash(exc.message, "error")
-            return _back(comment)
-        db.session.commit()
-        flash(_("The comment is hidden; its public reason is shown in its place."), "success")
-        return _back(comment)
-    flash(_("Give a public reason to hide the comment."), "error")
-    return _back(comment)
+    def act(comment, form):
+        services.hide_comment(
+            comment,
+            moderator=current_user,
+            reason_code=FlagReason(form.reason_code.data),
+            reason=form.reason.data,
+            now=request_time(),
+        )
+
+    return _moderate(
+        reference,
+        forms.HideForm(),
+        act,
+        _("The comment is hidden; its public reason is shown in its place."),
+        name="hide_form",
+    )
 
 
 @bp.route("/comments/<reference>/restore", methods=["POST"])
 @coordinator_required
 def restore(reference):
-    comment = _comment(reference)
-    form = forms.RestoreForm()
-    if form.validate_on_submit():
-        try:
-            services.restore_comment(
-                comment, moderator=current_user, reason=form.reason.data, now=request_time()
-            )
-        except DomainError as exc:
-            flash(exc.message, "error")
-            return _back(comment)
-        db.session.commit()
-        flash(_("The comment is restored."), "success")
-    else:
-        flash(_("Give a reason to restore the comment."), "error")
-    return _back(comment)
+    def act(comment, form):
+        services.restore_comment(
+            comment, moderator=current_user, reason=form.reason.data, now=request_time()
+        )
+
+    return _moderate(
+        reference, forms.RestoreForm(), act, name="restore_form", done=_("The comment is restored.")
+    )
 
 
 @bp.route("/comments/<reference>/flags/dismiss", methods=["POST"])
 @coordinator_required
 def dismiss(reference):
-    comment = _comment(reference)
-    if ActionForm().validate_on_submit():
+    def act(comment, form):
         services.dismiss_flags(comment, moderator=current_user, now=request_time())
-        db.session.commit()
-        flash(_("Flags dismissed."), "success")
-    return redirect(url_for("moderation.queue"))
+
+    return _moderate(
+        reference, ActionForm(), act, _("Flags dismissed."), then=url_for("moderation.queue")
+    )
 
 
 @bp.route("/comments/<reference>/late", methods=["POST"])
 @coordinator_required
 def decide_late(reference):
-    comment = _comment(reference)
-    form = comment_forms.LateDecisionForm()
-    if form.validate_on_submit():
-        try:
-            comment_services.decide_late_comment(
-                comment,
-                coordinator=current_user,
-                accept=form.decision.data == "accept",
-                reason=form.reason.data,
-                now=request_time(),
-            )
-        except DomainError as exc:
-            flash(exc.message, "error")
-            return _back(comment)
-        db.session.commit()
-        flash(_("Decision recorded; the author is told."), "success")
-    else:
-        flash(_("Choose accept or refuse and give a reason."), "error")
-    return redirect(url_for("moderation.queue"))
+    def act(comment, form):
+        comment_services.decide_late_comment(
+            comment,
+            coordinator=current_user,
+            accept=form.decision.data == "accept",
+            reason=form.reason.data,
+            now=request_time(),
+        )
+
+    return _moderate(
+        reference,
+        comment_forms.LateDecisionForm(),
+        act,
+        _("Decision recorded; the author is told."),
+        name="late_form",
+        then=url_for("moderation.queue"),
+    )
 
 
 @bp.route("/comments/<reference>/reveal", methods=["POST"])
@@ -144,8 +146,7 @@ def reveal(reference):
     form = comment_forms.ReasonForm(prefix="reveal")
     require(current_user.is_privacy_officer, hide=False)
     if not form.validate_on_submit():
-        flash(_("Give the reason for looking; it is recorded and shown to the author."), "error")
-        return _back(comment)
+        return render_comment_page(comment, 422, reveal_form=form)
     reveal = comment_services.reveal_identity(
         comment, officer=current_user, reason=form.reason.data, now=request_time()
     )
@@ -158,19 +159,14 @@ def reveal(reference):
 @coordinator_required
 def redact(reference, number):
     """Blank an earlier revision at the author's request; audited."""
-    comment = _comment(reference)
-    revision = db.first_or_404(
-        db.select(CommentRevision).filter_by(comment_id=comment.id, number=number)
-    )
-    if ActionForm().validate_on_submit():
-        try:
-            comment_services.redact_revision(revision, coordinator=current_user, now=request_time())
-        except DomainError as exc:
-            flash(exc.message, "error")
-            return _back(comment)
-        db.session.commit()
-        flash(_("Revision %(n)s is redacted.", n=number), "success")
-    return _back(comment)
+
+    def act(comment, form):
+        revision = db.first_or_404(
+            db.select(CommentRevision).filter_by(comment_id=comment.id, number=number)
+        )
+        comment_services.redact_revision(revision, coordinator=current_user, now=request_time())
+
+    return _moderate(reference, ActionForm(), act, _("Revision %(n)s is redacted.", n=number))
 
 
 @bp.route("/admin/moderation")
