@@ -183,14 +183,23 @@ def test_a_refused_hide_keeps_the_typed_reason(client, world):
     comment = world.post(Visibility.PUBLIC)
     client.sign_in(world.coordinator)
     url = f"/comments/{comment.reference}"
-    response = client.post(f"{url}/hide", {"hide-reason_code": "abuse",
-                                           "hide-reason": "A carefully worded public reason",
-                                           "hide-csrf_token": "expired"})
+    response = client.post(
+        f"{url}/hide",
+        {
+            "hide-reason_code": "abuse",
+            "hide-reason": "A carefully worded public reason",
+            "hide-csrf_token": "expired",
+        },
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "A carefully worded public reason" in page and "Your session expired" in page
-    empty = client.post(f"{url}/hide", {"hide-reason_code": "abuse", "hide-reason": ""},
-                        prefix="hide", token_from=url)
+    empty = client.post(
+        f"{url}/hide",
+        {"hide-reason_code": "abuse", "hide-reason": ""},
+        prefix="hide",
+        token_from=url,
+    )
     assert empty.status_code == 422
     assert "This field is required." in empty.get_data(as_text=True)
     db.session.refresh(comment)
