@@ -1,4 +1,7 @@
-"""Security headers on every response, and host checks."""
+"""Security headers on every response, and no client addresses in the request log."""
+
+import logging
+import re
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -16,7 +19,23 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+class _WithoutClientAddress(logging.Filter):
+    """Drop the client's address from the development server's request log: an address
+    beside a page and a time can identify who wrote a comment."""
+
+    def filter(self, record):
+        if isinstance(record.msg, str):
+            record.msg = _LEADING_ADDRESS.sub("- - - ", record.msg)
+        return True
+
+
+_LEADING_ADDRESS = re.compile(r"^\S+ - - ")
+_address_filter = _WithoutClientAddress()
+
+
 def init_security(app):
+    logging.getLogger("werkzeug").addFilter(_address_filter)  # adding twice is a no-op
+
     @app.after_request
     def set_security_headers(response):
         headers = response.headers
