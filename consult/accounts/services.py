@@ -213,10 +213,6 @@ def reject_registration(user: User, *, coordinator: User, reason: str, now=None)
 # --- sign-in and credentials --------------------------------------------------------
 
 
-class SignInRefused(DomainError):
-    status_code = 401
-
-
 def authenticate(email: str, password: str) -> User | None:
     """Return the user whose credentials these are, else None (same work either way)."""
     user = find_user_by_email(email)

@@ -7,9 +7,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from consult.comments.models import Campaign, Comment, CommentRevision, Reply
-from consult.comments.visibility import readable_comments_clause, visible_comments
+from consult.comments.visibility import (
+    can_view_comment,
+    readable_comments_clause,
+    visible_comments,
+)
 from consult.consultations.models import Paragraph
 from consult.extensions import db
+from consult.permissions import require
 
 PAGE_SIZE = 20
 
@@ -86,6 +91,14 @@ def comment_by_reference(reference: str) -> Comment | None:
     return db.session.scalar(
         _with_thread_data(sa.select(Comment).where(Comment.reference == reference))
     )
+
+
+def comment_or_404(reference: str, viewer) -> Comment:
+    """The comment, or 404 when it does not exist or ``viewer`` may not see it (the same
+    answer for both, so a reference reveals nothing)."""
+    comment = comment_by_reference(reference)
+    require(comment is not None and can_view_comment(viewer, comment))
+    return comment
 
 
 def readable_counts_for_version(viewer, version) -> dict[int, int]:

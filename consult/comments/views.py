@@ -7,12 +7,12 @@ from flask_login import current_user
 from consult import throttle
 from consult.comments import display, forms, queries, services
 from consult.comments.cli import campaigns_cli
-from consult.comments.models import Campaign, CommentKind, Reply, ReplyIdentity, Visibility
-from consult.comments.visibility import can_read_body, can_view_comment, viewer_of
+from consult.comments.models import Campaign, CommentKind, Reply, ReplyIdentity
+from consult.comments.visibility import can_read_body, viewer_of
 from consult.consultations import versions
 from consult.consultations.models import Consultation, Paragraph
 from consult.consultations.schedule import request_time
-from consult.consultations.services import can_view_consultation
+from consult.consultations.services import visible_consultation_or_404
 from consult.errors import DomainError
 from consult.extensions import db
 from consult.forms import ActionForm
@@ -24,16 +24,11 @@ display.register(bp)
 
 
 def _consultation(slug) -> Consultation:
-    consultation = db.first_or_404(db.select(Consultation).filter_by(slug=slug))
-    require(can_view_consultation(current_user, consultation))
-    return consultation
+    return visible_consultation_or_404(slug, current_user)
 
 
 def _comment(reference):
-    """The comment, or 404 when it does not exist or the viewer may not see it."""
-    comment = queries.comment_by_reference(reference)
-    require(comment is not None and can_view_comment(current_user, comment))
-    return comment
+    return queries.comment_or_404(reference, current_user)
 
 
 def _target(consultation, key):
@@ -486,6 +481,4 @@ def mine():
         if comments
         else []
     )
-    return render_template(
-        "comments/mine.html", comments=comments, reveals=reveals, Visibility=Visibility
-    )
+    return render_template("comments/mine.html", comments=comments, reveals=reveals)

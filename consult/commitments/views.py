@@ -9,7 +9,7 @@ from consult.commitments import forms, services
 from consult.commitments.models import Commitment, CommitmentStatus, SourceKind
 from consult.consultations.models import Consultation
 from consult.consultations.schedule import request_time
-from consult.consultations.services import can_view_consultation
+from consult.consultations.services import can_view_consultation, visible_consultation_or_404
 from consult.errors import DomainError
 from consult.extensions import db
 from consult.permissions import Role, coordinator_required, public, require, role_required
@@ -21,9 +21,7 @@ bp.add_app_template_global(services.can_see_full_text, "can_see_commitment_text"
 
 
 def _consultation(slug) -> Consultation:
-    consultation = db.first_or_404(db.select(Consultation).filter_by(slug=slug))
-    require(can_view_consultation(current_user, consultation))
-    return consultation
+    return visible_consultation_or_404(slug, current_user)
 
 
 def _list(template, commitments, **context):

@@ -19,7 +19,7 @@ from consult.db import utcnow
 from consult.errors import DomainError
 from consult.extensions import db
 from consult.i18n import is_timezone
-from consult.permissions import is_coordinator
+from consult.permissions import is_coordinator, require
 from consult.tracking.models import EventKind, Milestone, UpdateKind
 from consult.tracking.services import post_update, record_event, record_planned_date
 
@@ -40,6 +40,13 @@ class InvalidSettings(DomainError):
 def can_view_consultation(viewer, consultation: Consultation) -> bool:
     """Published and concluded consultations are public; drafts only coordinators see."""
     return consultation.phase != Phase.DRAFT or is_coordinator(viewer)
+
+
+def visible_consultation_or_404(slug: str, viewer) -> Consultation:
+    """The consultation at this address; 404 when missing or not visible to ``viewer``."""
+    consultation = db.first_or_404(sa.select(Consultation).filter_by(slug=slug))
+    require(can_view_consultation(viewer, consultation))
+    return consultation
 
 
 def can_view_version(viewer, version: DocumentVersion) -> bool:

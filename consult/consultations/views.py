@@ -33,10 +33,7 @@ bp.add_app_template_filter(format_event_time, "local_instant")
 
 
 def _consultation(slug) -> Consultation:
-    """The consultation at this address; 404 when missing or not visible to the viewer."""
-    consultation = db.first_or_404(db.select(Consultation).filter_by(slug=slug))
-    require(services.can_view_consultation(current_user, consultation))
-    return consultation
+    return services.visible_consultation_or_404(slug, current_user)
 
 
 def _status(form):

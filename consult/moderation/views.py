@@ -11,12 +11,10 @@ from consult.accounts.services import suspend_user
 from consult.comments import forms as comment_forms
 from consult.comments import services as comment_services
 from consult.comments.models import Comment, CommentRevision, LateStatus
-from consult.comments.queries import comment_by_reference
+from consult.comments.queries import comment_or_404
 from consult.comments.views import render_comment_page
-from consult.comments.visibility import can_view_comment
-from consult.consultations.models import Consultation
 from consult.consultations.schedule import request_time
-from consult.consultations.services import can_view_consultation
+from consult.consultations.services import visible_consultation_or_404
 from consult.errors import DomainError
 from consult.extensions import db
 from consult.forms import ActionForm
@@ -30,9 +28,7 @@ bp.add_app_template_global(comment_forms, "comment_forms")
 
 
 def _comment(reference) -> Comment:
-    comment = comment_by_reference(reference)
-    require(comment is not None and can_view_comment(current_user, comment))
-    return comment
+    return comment_or_404(reference, current_user)
 
 
 def _moderate(reference, form, act, done, *, name=None, then=None):
@@ -216,8 +212,7 @@ def suspend_author(reference):
 @bp.route("/consultations/<slug>/moderation")
 @public
 def figures(slug):
-    consultation = db.first_or_404(db.select(Consultation).filter_by(slug=slug))
-    require(can_view_consultation(current_user, consultation))
+    consultation = visible_consultation_or_404(slug, current_user)
     return render_template(
         "moderation/figures.html",
         consultation=consultation,

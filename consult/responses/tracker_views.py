@@ -7,10 +7,8 @@ import unicodedata
 from flask import render_template, request
 from flask_login import current_user
 
-from consult.consultations.models import Consultation
 from consult.consultations.schedule import request_time
-from consult.consultations.services import can_view_consultation
-from consult.extensions import db
+from consult.consultations.services import visible_consultation_or_404
 from consult.permissions import public, require
 from consult.responses import charts
 from consult.responses.drilldown import drill_rows
@@ -25,8 +23,8 @@ def company_slug(name: str) -> str:
 
 
 def _consultation(slug):
-    consultation = db.first_or_404(db.select(Consultation).filter_by(slug=slug))
-    require(can_view_consultation(current_user, consultation) and consultation.is_public)
+    consultation = visible_consultation_or_404(slug, current_user)
+    require(consultation.is_public)  # no tracker for a draft, even for coordinators
     return consultation
 
 

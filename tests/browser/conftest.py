@@ -7,7 +7,6 @@ it, so there they fail instead).
 
 import json
 import os
-import shutil
 import threading
 from pathlib import Path
 
@@ -112,7 +111,3 @@ def _browser_app_config(app):
     app.config["SERVER_NAME"] = None
     yield
     app.config["SERVER_NAME"] = previous
-
-
-def chromium_available():
-    return shutil.which("chromium") is not None
