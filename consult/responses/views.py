@@ -216,9 +216,9 @@ def rejoinder(reference):
 
 def _thread(comment, status, form, reference):
     """The comment page again, with the reply and its text kept."""
-    from consult.comments.views import _rerender
+    from consult.comments.views import render_comment_page
 
-    return _rerender(comment, status, rejoinder_form=form, rejoinder_for=reference)
+    return render_comment_page(comment, status, rejoinder_form=form, rejoinder_for=reference)
 
 
 # --- coordinators -------------------------------------------------------------------------
