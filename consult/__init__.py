@@ -21,6 +21,7 @@ def create_app(config_object=Config, **overrides):
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     register_extensions(app)
+    register_subscribers()
     register_blueprints(app)
     register_error_handlers(app)
     register_request_hooks(app)
@@ -46,7 +47,7 @@ def register_extensions(app):
     app.config["RATELIMIT_STORAGE_URI"] = app.config.get("RATELIMIT_STORAGE_URI") or "memory://"
     limiter.init_app(app)
     init_login(app)
-    import consult.notifications.mail  # noqa: F401  (registers the send-after-commit hooks)
+    import consult.mail  # noqa: F401  (registers the send-after-commit hooks)
 
     with app.app_context():
         _configure_sqlite(db.engine)
@@ -66,6 +67,18 @@ def _configure_sqlite(engine):
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+
+
+def register_subscribers():
+    """Connect the lifecycle subscribers, layer by layer, lowest first: receivers run in
+    the order they were connected (see consult/events.py). Connecting twice is harmless."""
+    from consult.comments import campaigns
+    from consult.responses import subscribers as responses
+    from consult.tracking import subscribers as tracking
+
+    tracking.subscribe()
+    campaigns.subscribe()
+    responses.subscribe()
 
 
 def register_blueprints(app):

@@ -24,7 +24,7 @@ from consult.audit.services import record
 from consult.db import utcnow
 from consult.errors import DomainError
 from consult.extensions import db
-from consult.notifications.mail import external_url, send_email
+from consult.mail import external_url, send_email
 from consult.permissions import Role
 
 

@@ -16,8 +16,8 @@ import unicodedata
 from datetime import datetime
 
 import sqlalchemy as sa
-from datasketch import MinHash
 
+from consult.comments import events, minhash
 from consult.comments.models import (
     OPEN_TO_ALL,
     Campaign,
@@ -60,13 +60,9 @@ def jaccard(a: set[str], b: set[str]) -> float:
 
 def bands(words: list[str]) -> list[str]:
     """The LSH band keys of a text's MinHash signature."""
-    signature = MinHash(num_perm=PERMUTATIONS, seed=_SEED)
-    signature.update_batch([s.encode() for s in shingles(words)])
-    values = signature.hashvalues
-    return [
-        f"{i:02d}:{hashlib.sha1(values[i * ROWS : (i + 1) * ROWS].tobytes()).hexdigest()[:32]}"  # noqa: S324 - a bucket key, not security
-        for i in range(BANDS)
-    ]
+    members = (s.encode() for s in shingles(words))
+    signature = minhash.signature(members, permutations=PERMUTATIONS, seed=_SEED)
+    return minhash.band_keys(signature, bands=BANDS, rows=ROWS)
 
 
 def _comparable_text(comment: Comment) -> str:
@@ -154,9 +150,7 @@ def recount(group: Campaign, *, now: datetime | None = None):
     if group.formed_at is None and group.organisation_count >= CAMPAIGN_ORGANISATIONS:
         group.formed_at = now or utcnow()
         db.session.flush()
-        from consult.responses.services import merge_campaign
-
-        merge_campaign(group, now=group.formed_at)
+        events.campaign_formed.send(group, now=group.formed_at)
     db.session.flush()
 
 
@@ -196,3 +190,34 @@ def rebuild(consultation_id: int) -> int:
         .select_from(Campaign)
         .where(Campaign.consultation_id == consultation_id, Campaign.formed_at.is_not(None))
     )
+
+
+# --- keeping groups in step with their comments ---------------------------------------------
+
+
+def join_group(comment: Comment, *, now: datetime, **_):
+    """Posted, accepted late or restored: the comment joins (or starts) its group."""
+    match_comment(comment, now=now)
+
+
+def leave_group(comment: Comment, **_):
+    """Withdrawn or hidden: the group is recounted without it."""
+    leave_campaign(comment)
+
+
+def follow_visibility(comment: Comment, *, now: datetime, **_):
+    """Made public or anonymous: it may join a group; otherwise it leaves its group."""
+    if comment.visibility in OPEN_TO_ALL:
+        match_comment(comment, now=now)
+    else:
+        leave_campaign(comment)
+
+
+def subscribe():
+    """Recount a comment's group whenever the comment's life changes what it counts."""
+    events.comment_posted.connect(join_group)
+    events.late_comment_accepted.connect(join_group)
+    events.comment_restored.connect(join_group)
+    events.comment_withdrawn.connect(leave_group)
+    events.comment_hidden.connect(leave_group)
+    events.visibility_changed.connect(follow_visibility)

@@ -5,15 +5,15 @@ from zoneinfo import ZoneInfo
 from flask_babel import format_date
 
 from consult.comments.models import Comment
-from consult.comments.services import can_take_part
-from consult.comments.visibility import (
+from consult.consultations.diffing import word_diff
+from consult.i18n import format_instant
+from consult.policy.comments import (
+    can_comment,
     can_read_body,
     shown_author,
     shown_reply_author,
     shows_exact_time,
 )
-from consult.consultations.diffing import word_diff
-from consult.i18n import format_instant
 
 
 def comment_when(comment: Comment, zone: str) -> str:
@@ -47,7 +47,7 @@ def local_time(instant, zone: str) -> str:
 
 
 def register(bp):
-    bp.add_app_template_global(can_take_part, "may_take_part")
+    bp.add_app_template_global(can_comment, "may_take_part")
     bp.add_app_template_global(amendment_preview, "amendment_preview")
     bp.add_app_template_global(local_time, "local_time")
     bp.add_app_template_global(comment_when, "comment_when")

@@ -7,14 +7,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from consult.comments.models import Campaign, Comment, CommentRevision, Reply
-from consult.comments.visibility import (
+from consult.consultations.models import Paragraph
+from consult.extensions import db
+from consult.permissions import require
+from consult.policy.comments import (
     can_view_comment,
     readable_comments_clause,
     visible_comments,
 )
-from consult.consultations.models import Paragraph
-from consult.extensions import db
-from consult.permissions import require
 
 PAGE_SIZE = 20
 

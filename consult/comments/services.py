@@ -15,7 +15,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from consult.accounts.models import Organisation, User
+from consult.accounts.services import find_user_by_email
 from consult.audit.services import record
+from consult.comments import events
 from consult.comments.models import (
     OPEN_TO_ALL,
     AuthorDisplay,
@@ -31,13 +33,19 @@ from consult.comments.models import (
     Visibility,
 )
 from consult.comments.regions import region_of
-from consult.comments.visibility import can_view_comment
 from consult.consultations.models import Consultation, DocumentVersion, Paragraph, Phase
 from consult.db import utcnow
 from consult.errors import DomainError, NotAllowed
+from consult.events import ask
 from consult.extensions import db
-from consult.notifications.mail import external_url, send_email
-from consult.permissions import Role
+from consult.mail import external_url, send_email
+from consult.policy.comments import (
+    can_comment,
+    can_cosign,
+    can_reply,
+    can_reveal_identity,
+    is_author,
+)
 from consult.text import render_markdown
 
 MAX_BODY = 20_000
@@ -45,17 +53,6 @@ MAX_BODY = 20_000
 
 class CommentingClosed(DomainError):
     status_code = 409
-
-
-def can_take_part(user) -> bool:
-    """Approved stakeholders with an organisation may comment, reply and co-sign."""
-    return bool(
-        user is not None
-        and getattr(user, "is_authenticated", False)
-        and user.can_act
-        and user.role == Role.STAKEHOLDER
-        and user.organisation_id is not None
-    )
 
 
 def commenting_is_open(consultation: Consultation, now: datetime) -> bool:
@@ -151,7 +148,7 @@ def post_comment(
     existing = find_submission(author, submission_key)
     if existing is not None:
         return existing
-    if not can_take_part(author):
+    if not can_comment(author):
         raise NotAllowed(_l("Only approved stakeholders can comment."))
     if version.consultation_id != consultation.id or version.published_at is None:
         raise DomainError(_l("This version cannot be commented on."))
@@ -208,12 +205,7 @@ def post_comment(
     db.session.add(comment)
     db.session.flush()
     _send_receipt(comment, author)
-    from consult.comments.campaigns import match_comment
-
-    match_comment(comment)
-    from consult.responses.services import open_requests_for
-
-    open_requests_for(comment, now=now)
+    events.comment_posted.send(comment, now=now)
     return comment
 
 
@@ -230,15 +222,14 @@ def _send_receipt(comment: Comment, author: User):
 
 
 def _require_author(comment: Comment, user: User):
-    if comment.author_id != user.id or not user.can_act:
+    if not is_author(user, comment):
         raise NotAllowed(_l("Only the author can change this comment."))
 
 
 def has_company_answer(comment: Comment) -> bool:
-    """True once any company has published an answer to the comment."""
-    from consult.responses.services import comment_has_answer
-
-    return comment_has_answer(comment)
+    """True once any company has published an answer to the comment (the responses
+    layer answers the question)."""
+    return ask(events.answered_question, comment)
 
 
 def is_engaged(comment: Comment) -> bool:
@@ -287,6 +278,7 @@ def edit_comment(
         )
     )
     db.session.flush()
+    events.comment_edited.send(comment, now=now)
     for cosignature in comment.cosignatures:
         if cosignature.withdrawn_at is None:
             send_email(
@@ -312,12 +304,7 @@ def withdraw_comment(
         comment.author_name = None
         comment.organisation_name = None
     db.session.flush()
-    from consult.comments.campaigns import leave_campaign
-
-    leave_campaign(comment)
-    from consult.responses.services import on_comment_withdrawn
-
-    on_comment_withdrawn(comment, now=now)
+    events.comment_withdrawn.send(comment, now=now)
 
 
 def change_visibility(
@@ -374,17 +361,7 @@ def change_visibility(
     if not more_public:
         comment.exposed_since = now  # machine outputs wait again after a change to less public
     db.session.flush()
-    from consult.comments.campaigns import match_comment
-
-    if visibility not in OPEN_TO_ALL:
-        from consult.comments.campaigns import leave_campaign
-
-        leave_campaign(comment)
-    else:
-        match_comment(comment)
-    from consult.responses.services import on_visibility_changed
-
-    on_visibility_changed(comment, now=now)
+    events.visibility_changed.send(comment, was=was, now=now)
 
 
 def _display_rank(display: AuthorDisplay) -> int:
@@ -406,9 +383,7 @@ def add_addressees(
     added = [c for c in consultation.companies if c.id in set(company_ids) - current]
     comment.addressees.extend(added)
     db.session.flush()
-    from consult.responses.services import open_requests_for
-
-    open_requests_for(comment, now=now)
+    events.companies_added.send(comment, companies=added, now=now)
     return added
 
 
@@ -419,24 +394,6 @@ def set_cosigning(
     comment.cosigning_closed = closed
     comment.show_named_cosigners = show_named
     db.session.flush()
-
-
-def can_cosign(user: User, comment: Comment) -> bool:
-    """Another approved organisation's member, while co-signing is open to them."""
-    if not can_take_part(user) or comment.is_withdrawn or comment.is_hidden:
-        return False
-    if user.organisation_id == comment.organisation_id or comment.cosigning_closed:
-        return False
-    if comment.late_status in (LateStatus.PENDING, LateStatus.REFUSED):
-        return False
-    if any(
-        c.organisation_id == user.organisation_id and c.withdrawn_at is None
-        for c in comment.cosignatures
-    ):
-        return False
-    if comment.visibility in OPEN_TO_ALL:
-        return True
-    return any(i.user_id == user.id and i.revoked_at is None for i in comment.invitations)
 
 
 def cosign_comment(comment: Comment, *, user: User, named: bool, now: datetime | None = None):
@@ -497,10 +454,8 @@ def invite_cosigner(comment: Comment, *, author: User, email: str, now: datetime
     _require_author(comment, author)
     if comment.visibility in OPEN_TO_ALL:
         raise DomainError(_l("Anyone can co-sign a public or anonymous comment."))
-    from consult.accounts.services import find_user_by_email
-
     invitee = find_user_by_email(email)
-    if invitee is None or not can_take_part(invitee) or invitee.id == author.id:
+    if invitee is None or not can_comment(invitee) or invitee.id == author.id:
         return None
     existing = next((i for i in comment.invitations if i.user_id == invitee.id), None)
     if existing is not None:
@@ -530,17 +485,6 @@ def reply_identity_for(user: User, comment: Comment, requested: ReplyIdentity) -
     if any(c.user_id == user.id and c.withdrawn_at is None for c in comment.cosignatures):
         return ReplyIdentity.AS_COSIGNATURE
     return ReplyIdentity.NAMED if requested == ReplyIdentity.NAMED else ReplyIdentity.CATEGORY
-
-
-def can_reply(user: User, comment: Comment) -> bool:
-    """Approved stakeholders who can see the comment; company representatives answer
-    officially instead, never with plain replies."""
-    return (
-        can_take_part(user)
-        and can_view_comment(user, comment)
-        and not comment.is_hidden
-        and comment.late_status not in (LateStatus.PENDING, LateStatus.REFUSED)
-    )
 
 
 def post_reply(
@@ -594,7 +538,7 @@ def reveal_identity(
 ) -> IdentityReveal:
     """A privacy officer looks up who wrote a non-public comment, with a reason that is
     audited and listed to the author."""
-    if not (officer.can_act and officer.role == Role.COORDINATOR and officer.is_privacy_officer):
+    if not can_reveal_identity(officer):
         raise NotAllowed(_l("Only a privacy officer can see who wrote this comment."))
     if not reason.strip():
         raise DomainError(_l("Give the reason for looking."))
@@ -634,12 +578,9 @@ def decide_late_comment(
         url=external_url("comments.show", reference=comment.reference),
     )
     if accept:
-        from consult.comments.campaigns import match_comment
-
-        match_comment(comment)
-        from consult.responses.services import open_requests_for
-
-        open_requests_for(comment, now=now)
+        events.late_comment_accepted.send(comment, now=now)
+    else:
+        events.late_comment_refused.send(comment, now=now)
 
 
 def redact_revision(revision: CommentRevision, *, coordinator: User, now: datetime | None = None):

@@ -8,7 +8,6 @@ from consult import throttle
 from consult.comments import display, forms, queries, services
 from consult.comments.cli import campaigns_cli
 from consult.comments.models import Campaign, CommentKind, Reply, ReplyIdentity
-from consult.comments.visibility import can_read_body, viewer_of
 from consult.consultations import versions
 from consult.consultations.models import Consultation, Paragraph
 from consult.consultations.schedule import request_time
@@ -16,7 +15,8 @@ from consult.consultations.services import visible_consultation_or_404
 from consult.errors import DomainError
 from consult.extensions import db
 from consult.forms import ActionForm
-from consult.permissions import login_required, public, require
+from consult.permissions import login_required, public, require, viewer_of
+from consult.policy.comments import can_comment, can_cosign, can_read_body, can_reply
 
 bp = Blueprint("comments", __name__, cli_group=None)  # `flask campaigns ...` at top level
 bp.cli.add_command(campaigns_cli)
@@ -63,7 +63,7 @@ def _rate_limited(user) -> bool:
 def new(slug, key):
     consultation = _consultation(slug)
     version, paragraph = _target(consultation, key)
-    if not services.can_take_part(current_user):
+    if not can_comment(current_user):
         abort(403)
     now = request_time()
     is_open = services.commenting_is_open(consultation, now)
@@ -188,8 +188,8 @@ def _show_context(comment, consultation, **forms_given):
         revisions=queries.revisions_of(comment) if services.is_engaged(comment) else [],
         replies=queries.replies_of(comment),
         is_open=services.commenting_is_open(consultation, now),
-        can_reply=user.is_authenticated and services.can_reply(user, comment),
-        can_cosign=user.is_authenticated and services.can_cosign(user, comment),
+        can_reply=user.is_authenticated and can_reply(user, comment),
+        can_cosign=user.is_authenticated and can_cosign(user, comment),
         action_form=ActionForm(),
     )
     context.update(

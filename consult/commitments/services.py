@@ -10,7 +10,6 @@ from flask_babel import lazy_gettext as _l
 
 from consult.accounts.models import Organisation
 from consult.audit.services import record
-from consult.comments.visibility import VISITOR
 from consult.commitments.models import (
     Commitment,
     CommitmentEvent,
@@ -24,8 +23,13 @@ from consult.consultations.schedule import start_of_local_day
 from consult.db import utcnow
 from consult.errors import DomainError, NotAllowed
 from consult.extensions import db
-from consult.permissions import Role
-from consult.responses.access import can_read_response
+from consult.permissions import VISITOR, is_company_rep
+from consult.policy.commitments import (
+    can_decide_commitments,
+    can_record_commitment,
+    visible_proposals_clause,
+)
+from consult.policy.responses import can_read_response
 from consult.responses.models import Response
 from consult.text import render_markdown
 
@@ -47,10 +51,6 @@ class CommitmentDraft:
     source_url: str | None = None
     paragraph_numbers: list[str] = field(default_factory=list)
     public_wording: str | None = None
-
-
-def _is_coordinator(user) -> bool:
-    return user.can_act and user.role == Role.COORDINATOR
 
 
 def _stable_keys(consultation: Consultation, numbers: list[str]) -> list[str]:
@@ -80,7 +80,7 @@ def _check_source(draft: CommitmentDraft, consultation: Consultation, actor) -> 
         response = draft.source_response
         if response is None or response.request.consultation_id != consultation.id:
             raise DomainError(_l("Give the reference of a company response in this consultation."))
-        if actor.role == Role.COMPANY_REP and response.company_id != actor.organisation_id:
+        if is_company_rep(actor) and response.company_id != actor.organisation_id:
             raise NotAllowed(
                 _l("A representative proposes commitments from the company's own responses.")
             )
@@ -101,9 +101,9 @@ def record_commitment(
     """A coordinator records a commitment (public at once); a company representative
     proposes one for the company, which a coordinator confirms."""
     now = now or utcnow()
-    coordinator = _is_coordinator(actor)
+    coordinator = can_decide_commitments(actor)
     if not coordinator:
-        if not (actor.can_act and actor.role == Role.COMPANY_REP):
+        if not can_record_commitment(actor):
             raise NotAllowed(
                 _l("Only coordinators and company representatives record commitments.")
             )
@@ -182,7 +182,7 @@ def confirm_proposal(
 ):
     """Make a representative's proposal a public commitment."""
     now = now or utcnow()
-    if not _is_coordinator(coordinator):
+    if not can_decide_commitments(coordinator):
         raise NotAllowed(_l("Only coordinators confirm commitments."))
     if commitment.is_confirmed or commitment.rejected_at is not None:
         raise DomainError(_l("This proposal is already decided."))
@@ -200,7 +200,7 @@ def confirm_proposal(
 def reject_proposal(commitment: Commitment, *, coordinator, now: datetime | None = None):
     """Decline a representative's proposal; it never becomes public."""
     now = now or utcnow()
-    if not _is_coordinator(coordinator):
+    if not can_decide_commitments(coordinator):
         raise NotAllowed(_l("Only coordinators decide on proposals."))
     if commitment.is_confirmed or commitment.rejected_at is not None:
         raise DomainError(_l("This proposal is already decided."))
@@ -221,7 +221,7 @@ def change_status(
 ) -> CommitmentEvent:
     """Every change of status needs evidence: a note with a link. The history only grows."""
     now = now or utcnow()
-    if not _is_coordinator(coordinator):
+    if not can_decide_commitments(coordinator):
         raise NotAllowed(_l("Only coordinators change the status of commitments."))
     if not commitment.is_confirmed:
         raise DomainError(_l("Confirm the proposal first."))
@@ -292,26 +292,9 @@ def pending_proposals(consultation: Consultation, viewer) -> list[Commitment]:
         Commitment.consultation_id == consultation.id,
         Commitment.confirmed_at.is_(None),
         Commitment.rejected_at.is_(None),
+        visible_proposals_clause(viewer),
     )
-    if not getattr(viewer, "is_authenticated", False) or not viewer.can_act:
-        return []
-    if viewer.role == Role.COMPANY_REP:
-        query = query.where(Commitment.company_id == viewer.organisation_id)
-    elif viewer.role != Role.COORDINATOR:
-        return []
     return db.session.scalars(query.order_by(Commitment.created_at)).all()
-
-
-def can_see_full_text(viewer, commitment: Commitment) -> bool:
-    """The text itself when its source is public; otherwise only coordinators and the
-    company read it, and everyone else the coordinators' public wording."""
-    if commitment.source_public:
-        return True
-    if not getattr(viewer, "is_authenticated", False) or not viewer.can_act:
-        return False
-    return viewer.role == Role.COORDINATOR or (
-        viewer.role == Role.COMPANY_REP and viewer.organisation_id == commitment.company_id
-    )
 
 
 def related_paragraphs(commitments: list[Commitment]) -> dict[int, list[tuple[str, str]]]:

@@ -9,15 +9,17 @@ from consult.commitments import forms, services
 from consult.commitments.models import Commitment, CommitmentStatus, SourceKind
 from consult.consultations.models import Consultation
 from consult.consultations.schedule import request_time
-from consult.consultations.services import can_view_consultation, visible_consultation_or_404
+from consult.consultations.services import visible_consultation_or_404
 from consult.errors import DomainError
 from consult.extensions import db
 from consult.permissions import Role, coordinator_required, public, require, role_required
+from consult.policy.commitments import can_read_commitment_text
+from consult.policy.consultations import can_view_consultation
 from consult.responses.models import Response
 from consult.responses.tracker_views import company_slug
 
 bp = Blueprint("commitments", __name__)
-bp.add_app_template_global(services.can_see_full_text, "can_see_commitment_text")
+bp.add_app_template_global(can_read_commitment_text, "can_see_commitment_text")
 
 
 def _consultation(slug) -> Consultation:

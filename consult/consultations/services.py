@@ -13,15 +13,14 @@ from flask_babel import lazy_gettext as _l
 
 from consult.accounts.models import Organisation, OrganisationKind, OrganisationStatus
 from consult.audit.services import record
-from consult.consultations import schedule
+from consult.consultations import events, schedule
 from consult.consultations.models import Consultation, DocumentVersion, Phase
 from consult.db import utcnow
 from consult.errors import DomainError
 from consult.extensions import db
 from consult.i18n import is_timezone
-from consult.permissions import is_coordinator, require
-from consult.tracking.models import EventKind, Milestone, UpdateKind
-from consult.tracking.services import post_update, record_event, record_planned_date
+from consult.permissions import require
+from consult.policy.consultations import can_view_consultation, visible_consultations_clause
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -37,11 +36,6 @@ class InvalidSettings(DomainError):
 # --- who may see what ------------------------------------------------------------------
 
 
-def can_view_consultation(viewer, consultation: Consultation) -> bool:
-    """Published and concluded consultations are public; drafts only coordinators see."""
-    return consultation.phase != Phase.DRAFT or is_coordinator(viewer)
-
-
 def visible_consultation_or_404(slug: str, viewer) -> Consultation:
     """The consultation at this address; 404 when missing or not visible to ``viewer``."""
     consultation = db.first_or_404(sa.select(Consultation).filter_by(slug=slug))
@@ -49,18 +43,9 @@ def visible_consultation_or_404(slug: str, viewer) -> Consultation:
     return consultation
 
 
-def can_view_version(viewer, version: DocumentVersion) -> bool:
-    """A version is public once published in a public consultation; coordinators see all."""
-    if is_coordinator(viewer):
-        return True
-    return version.is_published and version.consultation.phase != Phase.DRAFT
-
-
 def visible_consultations(viewer) -> list[Consultation]:
     """Consultations the viewer may see, newest opening first, undated drafts last."""
-    query = sa.select(Consultation)
-    if not is_coordinator(viewer):
-        query = query.where(Consultation.phase != Phase.DRAFT)
+    query = sa.select(Consultation).where(visible_consultations_clause(viewer))
     query = query.order_by(Consultation.opens_on.desc().nulls_last(), Consultation.title)
     return db.session.scalars(query).all()
 
@@ -71,18 +56,6 @@ def consultations_by_phase(viewer) -> dict[Phase, list[Consultation]]:
     for consultation in visible_consultations(viewer):
         groups[consultation.phase].append(consultation)
     return {phase: items for phase, items in groups.items() if items}
-
-
-def visible_comment_counts(viewer, version: DocumentVersion) -> dict[int, int]:
-    """Comments per paragraph id of ``version`` that ``viewer`` may read.
-
-    A paragraph's count is its thread's: every comment on its stable key, whichever
-    version it was written on. One grouped query, so a draft page costs the same number
-    of statements however long it is.
-    """
-    from consult.comments.queries import readable_counts_for_version
-
-    return readable_counts_for_version(viewer, version)
 
 
 # --- creating and editing ----------------------------------------------------------------
@@ -154,12 +127,11 @@ def _with_defaults(settings: Settings) -> Settings:
     return settings
 
 
-def _planned_dates(consultation) -> dict[Milestone, date | None]:
-    return {
-        Milestone.OPENS: consultation.opens_on,
-        Milestone.CLOSES: consultation.closes_on,
-        Milestone.SUMMARY_DUE: consultation.summary_due_on,
-    }
+PLANNED_DATES = ("opens_on", "closes_on", "summary_due_on")
+
+
+def _planned_dates(consultation) -> dict[str, date | None]:
+    return {name: getattr(consultation, name) for name in PLANNED_DATES}
 
 
 def _apply(consultation: Consultation, settings: Settings):
@@ -175,22 +147,25 @@ def _apply(consultation: Consultation, settings: Settings):
 
 
 def _record_date_changes(consultation, before, *, actor, reason, now):
-    """Each planned date set or changed: a timeline event and an audit entry."""
-    for milestone, planned_on in _planned_dates(consultation).items():
-        previous_on = before[milestone]
+    """Each planned date set or changed: an audit entry, and the timeline is told."""
+    changes = {}
+    for name, planned_on in _planned_dates(consultation).items():
+        previous_on = before[name]
         if previous_on == planned_on:
             continue
-        record_planned_date(
-            consultation, milestone, previous_on, planned_on, reason=reason, now=now
-        )
+        changes[name] = (previous_on, planned_on)
         record(
             actor,
             "consultation.date_planned",
             consultation,
             now=now,
-            milestone=milestone.value,
+            milestone=name.removesuffix("_on"),
             previous=previous_on.isoformat() if previous_on else None,
             planned=planned_on.isoformat() if planned_on else None,
+        )
+    if changes:
+        events.dates_planned.send(
+            consultation, changes=changes, reason=reason, actor=actor, now=now
         )
 
 
@@ -206,7 +181,9 @@ def create_consultation(settings: Settings, *, actor, now: datetime | None = Non
     db.session.add(consultation)
     db.session.flush()
     record(actor, "consultation.created", consultation, now=now)
-    _record_date_changes(consultation, dict.fromkeys(Milestone), actor=actor, reason=None, now=now)
+    _record_date_changes(
+        consultation, dict.fromkeys(PLANNED_DATES), actor=actor, reason=None, now=now
+    )
     db.session.flush()
     return consultation
 
@@ -239,11 +216,7 @@ def update_consultation(
             raise InvalidSettings(
                 "timezone", _l("The time zone of a public consultation cannot change.")
             )
-        dates_change = before != {
-            Milestone.OPENS: settings.opens_on,
-            Milestone.CLOSES: settings.closes_on,
-            Milestone.SUMMARY_DUE: settings.summary_due_on,
-        }
+        dates_change = before != {name: getattr(settings, name) for name in PLANNED_DATES}
         if dates_change and not reason:
             raise InvalidSettings(
                 "reason",
@@ -305,9 +278,9 @@ def publish_consultation(consultation: Consultation, *, actor, now: datetime | N
         raise DomainError(" ".join(str(p) for p in problems))
     consultation.phase = Phase.PUBLISHED
     consultation.published_at = now
-    record_event(consultation, EventKind.PHASE_CHANGED, phase=Phase.PUBLISHED, now=now)
     record(actor, "consultation.published", consultation, now=now)
     db.session.flush()
+    events.consultation_published.send(consultation, actor=actor, now=now)
 
 
 def conclude_consultation(consultation: Consultation, *, actor, now: datetime | None = None):
@@ -324,9 +297,9 @@ def conclude_consultation(consultation: Consultation, *, actor, now: datetime | 
         )
     consultation.phase = Phase.CONCLUDED
     consultation.concluded_at = now
-    record_event(consultation, EventKind.PHASE_CHANGED, phase=Phase.CONCLUDED, now=now)
     record(actor, "consultation.concluded", consultation, now=now)
     db.session.flush()
+    events.consultation_concluded.send(consultation, actor=actor, now=now)
 
 
 def company_choices() -> list[Organisation]:
@@ -376,26 +349,13 @@ def extend_closing(
         planned=closes_on.isoformat(),
     )
     _record_date_changes(consultation, before, actor=actor, reason=reason, now=now)
-    kind = UpdateKind.REOPENING if reopening else UpdateKind.EXTENSION
-    post_update(
-        consultation,
-        kind=kind,
-        author=actor,
-        now=now,
-        title=str(
-            _l("Commenting reopened until %(date)s", date=schedule.format_local_date(closes_on))
-            if reopening
-            else _l("Commenting extended to %(date)s", date=schedule.format_local_date(closes_on))
-        ),
-        body=str(
-            _l(
-                "The closing date moves from %(old)s to %(new)s (%(zone)s), for everyone. "
-                "Reason: %(reason)s",
-                old=schedule.format_local_date(previous),
-                new=schedule.format_local_date(closes_on),
-                zone=consultation.timezone,
-                reason=reason,
-            )
-        ),
-    )
     db.session.flush()
+    events.closing_extended.send(
+        consultation,
+        previous=previous,
+        closes_on=closes_on,
+        reason=reason,
+        reopening=reopening,
+        actor=actor,
+        now=now,
+    )

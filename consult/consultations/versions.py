@@ -10,16 +10,14 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from consult.audit.services import record
-from consult.consultations import diffing
+from consult.consultations import diffing, events
 from consult.consultations.importer import ImportProblem, parse_draft
 from consult.consultations.models import Consultation, DocumentVersion, Paragraph
-from consult.consultations.services import can_view_version
 from consult.db import random_reference, utcnow
 from consult.errors import DomainError
 from consult.extensions import db
+from consult.policy.consultations import can_view_version
 from consult.text import render_markdown
-from consult.tracking.models import EventKind
-from consult.tracking.services import record_event
 
 
 class ImportRefused(DomainError):
@@ -271,7 +269,6 @@ def publish_version(version: DocumentVersion, *, actor, now: datetime | None = N
         )
     version.published_at = now
     version.published_by_id = actor.id if actor else None
-    record_event(version.consultation, EventKind.VERSION_PUBLISHED, version=version, now=now)
     record(
         actor,
         "version.published",
@@ -281,6 +278,7 @@ def publish_version(version: DocumentVersion, *, actor, now: datetime | None = N
         number=version.number,
     )
     db.session.flush()
+    events.version_published.send(version, actor=actor, now=now)
 
 
 def discard_version(version: DocumentVersion, *, actor, now: datetime | None = None):

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from consult.comments import queries as comment_queries
 from consult.consultations import forms, services, versions
 from consult.consultations.diffing import Change, compare_versions
 from consult.consultations.importer import MAX_BYTES, ImportProblem, decode_upload
@@ -20,6 +21,7 @@ from consult.errors import DomainError
 from consult.extensions import db
 from consult.forms import ActionForm
 from consult.permissions import coordinator_required, is_coordinator, public, require
+from consult.policy.consultations import can_view_version
 from consult.tracking.services import updates_of
 
 # cli_group=None: ``flask import-draft`` sits at the top level, beside the other commands.
@@ -185,7 +187,7 @@ def _render_version(consultation, version, *, is_current):
         version=version,
         paragraphs=paragraphs,
         outline=reading_outline(paragraphs),
-        counts=services.visible_comment_counts(current_user, version),
+        counts=comment_queries.readable_counts_for_version(current_user, version),
         versions=versions.published_versions(consultation),
         is_current=is_current,
     )
@@ -208,7 +210,7 @@ def draft(slug):
 def version(slug, number):
     consultation = _consultation(slug)
     found = versions.version_by_number(consultation, number)
-    require(found is not None and services.can_view_version(current_user, found))
+    require(found is not None and can_view_version(current_user, found))
     if not found.is_published:
         return redirect(url_for("consultations.preview", slug=slug))
     latest = versions.latest_published_version(consultation)

@@ -6,19 +6,20 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from consult.audit.services import record
+from consult.comments import events as comment_events
 from consult.comments.models import Comment
 from consult.db import utcnow
 from consult.errors import DomainError, NotAllowed
 from consult.extensions import db
 from consult.moderation.models import Flag, FlagReason, ModerationAction, ModerationKind
-from consult.permissions import Role
+from consult.policy.moderation import can_flag, can_moderate
 
 
 def flag_comment(
     comment: Comment, *, user, reason: FlagReason, note: str | None, now: datetime | None = None
 ) -> Flag:
     """Any signed-in, active account may flag a comment it can see, once."""
-    if not user.can_act:
+    if not can_flag(user, comment):
         raise NotAllowed(_l("Your account cannot flag comments."))
     existing = db.session.scalar(
         sa.select(Flag).where(
@@ -41,7 +42,7 @@ def flag_comment(
 
 
 def _require_coordinator(user):
-    if not (user.can_act and user.role == Role.COORDINATOR):
+    if not can_moderate(user):
         raise NotAllowed(_l("Only coordinators moderate."))
 
 
@@ -82,12 +83,7 @@ def hide_comment(
     _resolve_flags(comment, now)
     db.session.flush()
     record(moderator, "comment.hidden", comment, now=now, reason=FlagReason(reason_code).value)
-    from consult.comments.campaigns import leave_campaign
-
-    leave_campaign(comment)
-    from consult.responses.services import on_comment_hidden
-
-    on_comment_hidden(comment, now=now)
+    comment_events.comment_hidden.send(comment, now=now)
 
 
 def restore_comment(comment: Comment, *, moderator, reason: str, now: datetime | None = None):
@@ -110,12 +106,7 @@ def restore_comment(comment: Comment, *, moderator, reason: str, now: datetime |
     )
     db.session.flush()
     record(moderator, "comment.restored", comment, now=now)
-    from consult.comments.campaigns import match_comment
-
-    match_comment(comment, now=now)
-    from consult.responses.services import on_comment_restored
-
-    on_comment_restored(comment, hidden_at=hidden_at, now=now)
+    comment_events.comment_restored.send(comment, hidden_at=hidden_at, now=now)
 
 
 def dismiss_flags(comment: Comment, *, moderator, now: datetime | None = None):

@@ -13,15 +13,15 @@ from flask_babel import lazy_gettext as _l
 from consult.accounts.models import Organisation, User, UserStatus
 from consult.audit.services import record
 from consult.comments.models import Comment, Visibility
-from consult.comments.services import MAX_BODY, can_take_part
+from consult.comments.services import MAX_BODY
 from consult.consultations.models import Consultation
 from consult.db import utcnow
 from consult.errors import DomainError, NotAllowed
 from consult.extensions import db
-from consult.notifications.mail import external_url, send_email
-from consult.permissions import Role
-from consult.responses import deadlines
-from consult.responses.access import can_read_response, thread_comment_for
+from consult.mail import external_url, send_email
+from consult.permissions import Role, is_representative_of
+from consult.policy.responses import can_manage_requests, can_reply_to_company, rejoinder_standing
+from consult.responses import deadlines, events
 from consult.responses.models import (
     OPEN_STATES,
     Position,
@@ -51,24 +51,13 @@ def _check_body(body: str, empty_message):
         raise DomainError(_l("Keep the text under %(n)s characters.", n=f"{MAX_BODY:,}"))
 
 
-def is_representative_of(user, company_id: int) -> bool:
-    """An active company representative bound to this company."""
-    return bool(
-        user is not None
-        and getattr(user, "is_authenticated", True)
-        and user.can_act
-        and user.role == Role.COMPANY_REP
-        and user.organisation_id == company_id
-    )
-
-
 def _require_representative(user, company_id: int):
     if not is_representative_of(user, company_id):
         raise NotAllowed(_l("Only this company's representatives can act on its requests."))
 
 
 def _require_coordinator(user):
-    if not (user.can_act and user.role == Role.COORDINATOR):
+    if not can_manage_requests(user):
         raise NotAllowed(_l("Only coordinators can do this."))
 
 
@@ -150,6 +139,13 @@ def post_response(
         representative, "response.posted", response, now=now, kind=kind.value, request_id=request.id
     )
     _tell_commenters(request, kind)
+    announced = {
+        ResponseKind.ANSWER: events.request_answered,
+        ResponseKind.DECLINE: events.request_declined,
+        ResponseKind.CLARIFICATION: events.clarification_requested,
+    }.get(kind)
+    if announced is not None:
+        announced.send(request, response=response, now=now)
     return response
 
 
@@ -201,10 +197,10 @@ def post_rejoinder(
     if existing is not None:
         return existing
     request = response.request
-    thread = thread_comment_for(user, request)
-    if thread is None or not can_take_part(user) or not can_read_response(user, request):
+    standing = rejoinder_standing(user, request)
+    if standing is None or not can_reply_to_company(user, request):
         raise NotAllowed(_l("Only the commenter and co-signers can reply to a company."))
-    comment, identity = thread
+    comment, identity = standing
     _check_body(body, _l("Write your reply."))
     rejoinder = Rejoinder(
         response=response,

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 
 from consult.accounts.models import OrganisationKind
 from consult.comments.models import Comment
-from consult.comments.visibility import visible_comments_clause
 from consult.consultations.models import Consultation
 from consult.extensions import db
+from consult.policy.comments import visible_comments_clause
 from consult.responses.deadlines import Status
 from consult.responses.models import Position
 from consult.responses.tracker import REQUESTS, population

@@ -8,11 +8,16 @@ from sqlalchemy.orm import selectinload
 
 from consult.accounts.models import Organisation, OrganisationKind
 from consult.comments.models import Comment
-from consult.comments.visibility import _as_viewer, can_view_comment
 from consult.consultations.models import Consultation
 from consult.extensions import db
+from consult.permissions import viewer_of
+from consult.policy.responses import (
+    can_answer,
+    can_read_rejoinder,
+    can_read_response,
+    can_reply_to_company,
+)
 from consult.responses import deadlines
-from consult.responses.access import can_act_on, can_read_response, thread_comment_for
 from consult.responses.deadlines import Status, status_sql
 from consult.responses.models import (
     RequestState,
@@ -84,8 +89,8 @@ def thread_requests(comment: Comment, viewer_user, now: datetime) -> list[Reques
                 days_overdue=deadlines.days_overdue(request, now, zone),
                 unanswered_clarification=deadlines.clarification_unanswered(request, now),
                 responses=list(request.responses),
-                can_act=can_act_on(viewer_user, request),
-                can_rejoin=readable and thread_comment_for(viewer_user, request) is not None,
+                can_act=can_answer(viewer_user, request),
+                can_rejoin=can_reply_to_company(viewer_user, request),
             )
         )
     return views
@@ -93,8 +98,8 @@ def thread_requests(comment: Comment, viewer_user, now: datetime) -> list[Reques
 
 def visible_rejoinders(viewer_user, response: Response):
     """Rejoinders whose own thread the viewer may see."""
-    viewer = _as_viewer(viewer_user)
-    return [r for r in response.rejoinders if can_view_comment(viewer, r.comment)]
+    viewer = viewer_of(viewer_user)
+    return [r for r in response.rejoinders if can_read_rejoinder(viewer, r)]
 
 
 # --- the company's queue -------------------------------------------------------------------

@@ -18,7 +18,6 @@ from consult.responses import deadlines
 from consult.responses.models import (
     OPEN_STATES,
     RequestState,
-    Response,
     ResponseRequest,
     VoidCause,
 )
@@ -29,7 +28,7 @@ def section_of(paragraph_number: str | None) -> str | None:
     return paragraph_number.split(".", 1)[0] if paragraph_number else None
 
 
-def _consultation(comment) -> Consultation:
+def consultation_of(comment) -> Consultation:
     return db.session.get(Consultation, comment.consultation_id)
 
 
@@ -42,7 +41,7 @@ def new_request(
     base_on=None,
 ) -> ResponseRequest:
     """A request asking ``company_id`` about ``comment``, its clock starting today."""
-    consultation = _consultation(comment)
+    consultation = consultation_of(comment)
     if base_on is None:
         asked_on, late = deadlines.asked_on_for(comment, consultation, now)
         base_on = deadlines.base_date(consultation, asked_on, late=late)
@@ -75,7 +74,7 @@ def _asks_companies(comment: Comment) -> bool:
     )
 
 
-def _formed_campaign(comment: Comment) -> Campaign | None:
+def formed_campaign(comment: Comment) -> Campaign | None:
     campaign = db.session.get(Campaign, comment.campaign_id) if comment.campaign_id else None
     return campaign if campaign is not None and campaign.formed_at is not None else None
 
@@ -90,7 +89,7 @@ def open_requests_for(comment: Comment, *, now: datetime | None = None) -> list[
     now = now or utcnow()
     if not _asks_companies(comment):
         return []
-    campaign = _formed_campaign(comment)
+    campaign = formed_campaign(comment)
     if campaign is not None:
         created = _ensure_campaign_requests(campaign, comment, now)
         merge_campaign(campaign, now=now)
@@ -185,7 +184,7 @@ def merge_campaign(campaign: Campaign, *, now: datetime | None = None) -> list[R
     return created
 
 
-def _open_requests_of(comment: Comment):
+def open_requests_of(comment: Comment):
     """The comment's own open requests (a campaign's requests belong to the campaign)."""
     return db.session.scalars(
         sa.select(ResponseRequest).where(
@@ -196,74 +195,12 @@ def _open_requests_of(comment: Comment):
     ).all()
 
 
-def _close_open(
+def close_open_requests(
     comment: Comment, state: RequestState, now: datetime, cause: VoidCause | None = None
 ):
-    zone = _consultation(comment).timezone
-    for request in _open_requests_of(comment):
+    zone = consultation_of(comment).timezone
+    for request in open_requests_of(comment):
         deadlines.end_pause(request, now, zone, next_state=state)
         request.void_cause = cause
         request.state_changed_at = now
     db.session.flush()
-
-
-# --- what comments and moderation call ------------------------------------------------
-
-
-def comment_has_answer(comment) -> bool:
-    """True once any company has published an official response about ``comment``
-    (its own requests, or its campaign's)."""
-    about_comment = ResponseRequest.comment_id == comment.id
-    if comment.campaign_id is not None:
-        about_comment = sa.or_(about_comment, ResponseRequest.campaign_id == comment.campaign_id)
-    return bool(
-        db.session.scalar(
-            sa.select(sa.func.count(Response.id))
-            .join(ResponseRequest, ResponseRequest.id == Response.request_id)
-            .where(about_comment)
-        )
-    )
-
-
-def on_comment_hidden(comment, *, now: datetime):
-    """Hiding a comment voids its awaiting requests."""
-    _close_open(comment, RequestState.VOID, now, VoidCause.HIDDEN)
-
-
-def on_comment_restored(comment, *, hidden_at: datetime, now: datetime):
-    """Restoring resumes them, with the hidden days added as paused days."""
-    zone = _consultation(comment).timezone
-    hidden_days = (deadlines.local_date(now, zone) - deadlines.local_date(hidden_at, zone)).days
-    requests = db.session.scalars(
-        sa.select(ResponseRequest).where(
-            ResponseRequest.comment_id == comment.id,
-            ResponseRequest.campaign_id.is_(None),
-            ResponseRequest.state == RequestState.VOID,
-            ResponseRequest.void_cause == VoidCause.HIDDEN,
-        )
-    ).all()
-    for request in requests:
-        request.state = RequestState.AWAITING
-        request.void_cause = None
-        request.state_changed_at = now
-        request.paused_days += max(0, hidden_days)
-        deadlines.reschedule(request, zone)
-    db.session.flush()
-    campaign = _formed_campaign(comment)
-    if campaign is not None:
-        merge_campaign(campaign, now=now)
-
-
-def on_comment_withdrawn(comment, *, now: datetime | None = None):
-    """Withdrawn before an answer: its open requests are withdrawn; answered stay answered."""
-    _close_open(comment, RequestState.WITHDRAWN, now or utcnow())
-
-
-def on_visibility_changed(comment, *, now: datetime | None = None):
-    """Confidential: no company is asked any more (open requests void). Otherwise any
-    newly addressed company gets its request."""
-    now = now or utcnow()
-    if comment.visibility == Visibility.CONFIDENTIAL:
-        _close_open(comment, RequestState.VOID, now, VoidCause.CONFIDENTIAL)
-        return
-    open_requests_for(comment, now=now)

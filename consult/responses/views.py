@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from consult.comments.visibility import can_view_comment, viewer_of
 from consult.consultations.models import Consultation
 from consult.consultations.schedule import request_time
 from consult.errors import DomainError, NotAllowed
@@ -17,9 +16,11 @@ from consult.permissions import (
     login_required,
     require,
     role_required,
+    viewer_of,
 )
+from consult.policy.comments import can_view_comment
+from consult.policy.responses import can_answer, can_see_request
 from consult.responses import actions, cli, forms, queries, tracker_views
-from consult.responses.access import can_act_on, can_see_request_page
 from consult.responses.models import Position, Response, ResponseKind
 
 # cli_group=None: ``flask tracker`` sits at the top level, beside the other commands.
@@ -79,7 +80,7 @@ def _page(req, status=200, **given):
         view=view,
         now=now,
         viewer=viewer_of(current_user),
-        can_act=can_act_on(current_user, req),
+        can_act=can_answer(current_user, req),
         answer_form=forms.AnswerForm(prefix="answer"),
         decline_form=forms.DeclineForm(prefix="decline"),
         clarify_form=forms.ClarifyForm(prefix="clarify"),
@@ -99,7 +100,7 @@ def _page(req, status=200, **given):
 @role_required(Role.COMPANY_REP, Role.COORDINATOR)
 def request_page(reference):
     req = _request(reference)
-    require(can_see_request_page(current_user, req))  # another company's: as if absent
+    require(can_see_request(current_user, req))  # another company's: as if absent
     return _page(req)
 
 
@@ -126,7 +127,7 @@ _DONE = {
 @role_required(Role.COMPANY_REP)
 def respond(reference, action):
     req = _request(reference)
-    require(can_act_on(current_user, req))  # another company's request: 404
+    require(can_answer(current_user, req))  # another company's request: 404
     form_class, kind, name = _ACTIONS[action]
     form = form_class(prefix=action)
     if not form.validate_on_submit():
@@ -162,7 +163,7 @@ def _response(reference) -> Response:
 @role_required(Role.COMPANY_REP)
 def edit(reference):
     response = _response(reference)
-    require(can_act_on(current_user, response.request))
+    require(can_answer(current_user, response.request))
     form = forms.EditResponseForm(prefix=f"edit-{reference}")
     if form.validate_on_submit():
         position = Position(form.position.data) if form.position.data else None

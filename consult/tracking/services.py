@@ -6,9 +6,11 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from consult.db import utcnow
+from consult.audit.services import record
+from consult.db import random_reference, utcnow
 from consult.extensions import db
-from consult.tracking.models import EventKind, Milestone, TimelineEvent
+from consult.text import render_markdown
+from consult.tracking.models import EventKind, Milestone, TimelineEvent, Update
 
 
 def record_event(
@@ -98,11 +100,6 @@ def milestones(consultation, events, now: datetime) -> list[MilestoneView]:
 
 def post_update(consultation, *, kind, title: str, body: str, author, now: datetime | None = None):
     """Publish a dated update on the consultation (progress, extension, delay, …)."""
-    from consult.audit.services import record
-    from consult.db import random_reference
-    from consult.text import render_markdown
-    from consult.tracking.models import Update
-
     update = Update(
         reference=random_reference("U"),
         consultation_id=consultation.id,
@@ -121,8 +118,6 @@ def post_update(consultation, *, kind, title: str, body: str, author, now: datet
 
 def updates_of(consultation, limit: int | None = None):
     """The consultation's updates, newest first."""
-    from consult.tracking.models import Update
-
     query = (
         sa.select(Update)
         .where(Update.consultation_id == consultation.id)

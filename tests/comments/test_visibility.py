@@ -9,11 +9,11 @@ from hypothesis import strategies as st
 
 from consult.comments import services
 from consult.comments.models import AuthorDisplay, Visibility
-from consult.comments.visibility import VISITOR, Viewer, can_view_comment, visible_comments
 from consult.extensions import db
 from consult.moderation.models import FlagReason
 from consult.moderation.services import hide_comment
-from consult.permissions import Role
+from consult.permissions import VISITOR, Role, Viewer
+from consult.policy.comments import can_view_comment, visible_comments
 
 VIEWERS = [
     "visitor",

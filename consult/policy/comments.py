@@ -1,9 +1,10 @@
-"""The one rule set for who may see a comment and how its author is shown.
+"""Who may read a comment, its text, its author and its exact time, and who may take
+part in a thread.
 
 Every page, count, feed, export, search, email and API reads comments through
-``can_view_comment`` (one object) or ``visible_comments`` (a query); both express
-the same rules, and a property test checks that they always agree. A comment a
-viewer may not see is 404 by its reference, exactly like one that does not exist.
+``can_view_comment`` (one object) or ``visible_comments_clause`` (a query); both express
+the same rules, and a property test checks that they always agree. A comment a viewer
+may not see is 404 by its reference, exactly like one that does not exist.
 
 The rules:
 - coordinators see every comment (but not who wrote a non-public one: see
@@ -16,7 +17,8 @@ The rules:
 - nothing of a consultation still in draft is seen by anyone but coordinators.
 Hidden and withdrawn comments keep their place in the thread (with the reason, or
 "withdrawn by the author"), but their text is shown only as ``can_read_body`` allows.
-Accounts that are not active (pending, suspended) see what visitors see.
+A reply's audience is its comment's. Accounts that are not active (pending, suspended)
+see what visitors see.
 """
 
 from dataclasses import dataclass
@@ -30,46 +32,31 @@ from consult.comments.models import (
     Comment,
     CosignInvitation,
     LateStatus,
+    Reply,
+    ReplyIdentity,
     Visibility,
     comment_addressees,
 )
 from consult.consultations.models import Consultation, Phase
+from consult.extensions import db
 from consult.i18n import country_name
-from consult.permissions import Role
+from consult.permissions import (
+    Viewer,
+    is_active_user,
+    is_approved_stakeholder,
+    is_coordinator,
+    is_privacy_officer,
+    viewer_of,
+)
+
+WAITING = (LateStatus.PENDING, LateStatus.REFUSED)  # late comments not (yet) accepted
 
 
-@dataclass(frozen=True)
-class Viewer:
-    """Who is looking, reduced to what the rules need."""
-
-    user_id: int | None = None
-    role: Role | None = None
-    organisation_id: int | None = None
-
-    @property
-    def is_coordinator(self) -> bool:
-        return self.role == Role.COORDINATOR
-
-    @property
-    def is_company_rep(self) -> bool:
-        return self.role == Role.COMPANY_REP
+def _phase_of(comment: Comment) -> Phase:
+    return db.session.get(Consultation, comment.consultation_id).phase
 
 
-VISITOR = Viewer()
-
-
-def viewer_of(user) -> Viewer:
-    """The Viewer for a user (or an anonymous visitor); inactive accounts are visitors."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.can_act:
-        return VISITOR
-    return Viewer(user_id=user.id, role=user.role, organisation_id=user.organisation_id)
-
-
-def _as_viewer(viewer) -> Viewer:
-    return viewer if isinstance(viewer, Viewer) else viewer_of(viewer)
-
-
-def _is_invited(viewer: Viewer, comment: Comment) -> bool:
+def is_invited(viewer: Viewer, comment: Comment) -> bool:
     return any(
         inv.user_id == viewer.user_id and inv.revoked_at is None for inv in comment.invitations
     )
@@ -77,36 +64,30 @@ def _is_invited(viewer: Viewer, comment: Comment) -> bool:
 
 def can_view_comment(viewer, comment: Comment, *, consultation_phase: Phase | None = None) -> bool:
     """True when ``viewer`` may know this comment exists and open its thread."""
-    viewer = _as_viewer(viewer)
+    viewer = viewer_of(viewer)
     if viewer.is_coordinator:
         return True
-    phase = consultation_phase or comment_consultation_phase(comment)
+    phase = consultation_phase or _phase_of(comment)
     if phase == Phase.DRAFT:
         return False
     if viewer.user_id is not None and comment.author_id == viewer.user_id:
         return True
-    if comment.late_status in (LateStatus.PENDING, LateStatus.REFUSED):
+    if comment.late_status in WAITING:
         return False
     if comment.visibility in OPEN_TO_ALL:
         return True
     if viewer.user_id is None:
         return False
-    if _is_invited(viewer, comment):
+    if is_invited(viewer, comment):
         return True
     if comment.visibility == Visibility.RESTRICTED and viewer.is_company_rep:
         return any(org.id == viewer.organisation_id for org in comment.addressees)
     return False
 
 
-def comment_consultation_phase(comment: Comment) -> Phase:
-    from consult.extensions import db
-
-    return db.session.get(Consultation, comment.consultation_id).phase
-
-
 def visible_comments_clause(viewer):
     """The SQL condition equivalent to ``can_view_comment`` for this viewer."""
-    viewer = _as_viewer(viewer)
+    viewer = viewer_of(viewer)
     if viewer.is_coordinator:
         return sa.true()
     published = Comment.consultation_id.in_(
@@ -144,7 +125,7 @@ def visible_comments(viewer) -> sa.Select:
 def readable_comments_clause(viewer):
     """Comments whose text ``viewer`` may read: visible, not withdrawn, and not hidden
     (coordinators and the author still read hidden text). Counts use this."""
-    viewer = _as_viewer(viewer)
+    viewer = viewer_of(viewer)
     clause = sa.and_(visible_comments_clause(viewer), Comment.withdrawn_at.is_(None))
     if viewer.is_coordinator:
         return clause
@@ -156,7 +137,7 @@ def readable_comments_clause(viewer):
 
 def can_read_body(viewer, comment: Comment) -> bool:
     """True when the comment's text may be shown to ``viewer``."""
-    viewer = _as_viewer(viewer)
+    viewer = viewer_of(viewer)
     if comment.is_withdrawn or not can_view_comment(viewer, comment):
         return False
     if comment.is_hidden:
@@ -206,7 +187,7 @@ def shown_author(viewer, comment: Comment) -> ShownAuthor:
     Coordinators never see who wrote a non-public comment here; a privacy officer can,
     only through an audited reveal. Companies see restricted authors' category only.
     """
-    viewer = _as_viewer(viewer)
+    viewer = viewer_of(viewer)
     category = comment.category.label
     is_viewer = viewer.user_id is not None and comment.author_id == viewer.user_id
     if comment.visibility == Visibility.PUBLIC:
@@ -226,9 +207,7 @@ def shown_author(viewer, comment: Comment) -> ShownAuthor:
 def shown_reply_author(viewer, reply) -> ShownAuthor:
     """How a reply's author is shown: the comment's author exactly as on the comment,
     a co-signer as on their co-signature, anyone else as they chose."""
-    from consult.comments.models import ReplyIdentity
-
-    viewer = _as_viewer(viewer)
+    viewer = viewer_of(viewer)
     comment = reply.comment
     is_viewer = viewer.user_id is not None and reply.author_id == viewer.user_id
     if reply.identity == ReplyIdentity.AS_COMMENT:
@@ -263,3 +242,78 @@ def shown_reply_author(viewer, reply) -> ShownAuthor:
             is_viewer=is_viewer,
         )
     return ShownAuthor(reply.category.label, is_viewer=is_viewer)
+
+
+# --- reading a reply -----------------------------------------------------------------------
+
+
+def can_read_reply(viewer, reply: Reply) -> bool:
+    """A reply's audience is its comment's: whoever may see the thread reads its replies."""
+    return can_view_comment(viewer, reply.comment)
+
+
+def readable_replies_clause(viewer):
+    """The SQL form of ``can_read_reply``."""
+    return Reply.comment_id.in_(sa.select(Comment.id).where(visible_comments_clause(viewer)))
+
+
+# --- taking part -----------------------------------------------------------------------------
+
+
+def can_comment(user) -> bool:
+    """Approved stakeholders with an organisation may comment, reply and co-sign."""
+    return is_approved_stakeholder(user)
+
+
+def is_author(user, comment: Comment) -> bool:
+    """The comment's author, while their account is active: they alone change it."""
+    return is_active_user(user) and comment.author_id == user.id
+
+
+def can_cosign(user, comment: Comment) -> bool:
+    """Another approved organisation's member, while co-signing is open to them; for
+    restricted and confidential comments, by the author's invitation only."""
+    if not can_comment(user) or comment.is_withdrawn or comment.is_hidden:
+        return False
+    if user.organisation_id == comment.organisation_id or comment.cosigning_closed:
+        return False
+    if comment.late_status in WAITING:
+        return False
+    if any(
+        c.organisation_id == user.organisation_id and c.withdrawn_at is None
+        for c in comment.cosignatures
+    ):
+        return False
+    if comment.visibility in OPEN_TO_ALL:
+        return True
+    return any(i.user_id == user.id and i.revoked_at is None for i in comment.invitations)
+
+
+def can_withdraw_cosignature(user, comment: Comment) -> bool:
+    """A member of an organisation whose co-signature stands."""
+    return is_approved_stakeholder(user) and any(
+        c.organisation_id == user.organisation_id and c.withdrawn_at is None
+        for c in comment.cosignatures
+    )
+
+
+def can_reply(user, comment: Comment) -> bool:
+    """Approved stakeholders who can see the comment; company representatives answer
+    officially instead, never with plain replies."""
+    return (
+        can_comment(user)
+        and can_view_comment(user, comment)
+        and not comment.is_hidden
+        and comment.late_status not in WAITING
+    )
+
+
+def can_reveal_identity(user) -> bool:
+    """Only a privacy officer looks up who wrote a comment, with an audited reason that
+    is listed to the author (pages offer it for non-public comments only)."""
+    return is_privacy_officer(user)
+
+
+def can_decide_late_comments(user) -> bool:
+    """Coordinators accept or refuse late comments and redact earlier revisions."""
+    return is_coordinator(user)

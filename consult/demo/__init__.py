@@ -13,8 +13,11 @@ from consult.accounts.models import (
 )
 from consult.accounts.passwords import hash_password
 from consult.db import utcnow
+from consult.demo.comments import load_closed_consultation, load_demo_comments
+from consult.demo.consultations import load_demo_consultations
+from consult.demo.responses import load_demo_responses
 from consult.extensions import db
-from consult.notifications.mail import discard_queued
+from consult.mail import discard_queued
 from consult.permissions import Role
 
 DEMO_PASSWORD = "demonstration only"  # shared by every demo account; see README.md
@@ -134,20 +137,14 @@ def load_demo_data() -> dict:
     person("rosa@ruralforum.demo", "Rosa (demo)", Role.STAKEHOLDER, waiting)
     people["rosa@ruralforum.demo"].status = UserStatus.PENDING
     db.session.flush()
-    from consult.consultations.demo import load_demo_consultations
-
     coordinator = people["coordinator@consult.demo"]
     consultation, _later = load_demo_consultations(
         coordinator=coordinator, companies=companies, now=now
     )
-    from consult.comments.demo import load_closed_consultation, load_demo_comments
-
     load_demo_comments(
         consultation, people=people, companies=companies, coordinator=coordinator, now=now
     )
     load_closed_consultation(people=people, companies=companies, coordinator=coordinator, now=now)
-    from consult.responses.demo import load_demo_responses
-
     load_demo_responses(people=people, companies=companies, coordinator=coordinator, now=now)
     discard_queued()  # demonstration activity mails nobody
     return {"people": people, "companies": companies}

@@ -1,0 +1,54 @@
+"""Lifecycle events: a layer announces what happened; the layers above react, without
+the announcing code ever importing them.
+
+Each event is a blinker signal sent by the service that made the change, after its
+flush, with the changed object as sender and ``now`` (plus any detail) as keywords.
+Receivers run inside the sender's transaction, so a rollback undoes them all; work that
+must wait for the commit (email, jobs) is queued by them and released after it.
+
+Receivers run in the order they were connected, and ``consult.register_subscribers``
+connects them layer by layer, lowest first: a comment's campaign is recounted before its
+response requests are put right, and notifications (later) see both done.
+"""
+
+from collections.abc import Iterable, Iterator, MutableSet
+from typing import Any
+
+import blinker
+
+
+class _OrderedSet(MutableSet):
+    """A set that remembers insertion order (blinker's ``set_class`` hook)."""
+
+    def __init__(self, items: Iterable[Any] = ()):
+        self._items: dict[Any, None] = dict.fromkeys(items)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._items
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def add(self, value: Any) -> None:
+        self._items[value] = None
+
+    def discard(self, value: Any) -> None:
+        self._items.pop(value, None)
+
+    def copy(self) -> "_OrderedSet":
+        return _OrderedSet(self._items)
+
+
+class Event(blinker.NamedSignal):
+    """A named signal whose receivers run in the order they were connected."""
+
+    set_class = _OrderedSet  # type: ignore[assignment]
+
+
+def ask(question: Event, sender: Any, **kwargs: Any) -> bool:
+    """True when any receiver answers yes: how a lower layer asks a question only a
+    higher layer can answer (for example, has any company answered this comment?)."""
+    return any(answer for _receiver, answer in question.send(sender, **kwargs))

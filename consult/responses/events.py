@@ -1,0 +1,13 @@
+"""What happens to a response request, for the layers above (notifications) to react to.
+
+Each is sent with the request as sender, after the change is flushed, with ``response``
+(the official response published) and ``now``.
+"""
+
+from consult.events import Event
+
+request_answered = Event("request-answered", doc="The company published its answer.")
+request_declined = Event("request-declined", doc="The company declined, with a reason.")
+clarification_requested = Event(
+    "clarification-requested", doc="The company asked the commenter for clarification."
+)
