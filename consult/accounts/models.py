@@ -10,7 +10,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.db import enum_column, utcnow
-from consult.extensions import db
+from consult.extensions import Model
 from consult.permissions import Role
 
 
@@ -43,7 +43,7 @@ class OrganisationStatus(enum.StrEnum):
     MERGED = "merged"  # the claim was matched to an existing organisation
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     __tablename__ = "organisations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,7 +78,7 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -130,7 +130,7 @@ class User(UserMixin, db.Model):
         return self.role == Role.STAKEHOLDER
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     """A coordinator's invitation for a company representative."""
 
     __tablename__ = "invitations"

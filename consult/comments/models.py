@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from consult.accounts.models import Organisation, OrganisationKind, User
 from consult.consultations.models import DocumentVersion, Paragraph
 from consult.db import enum_column, random_reference, utcnow
-from consult.extensions import db
+from consult.extensions import Model, db
 
 
 class CommentKind(enum.StrEnum):
@@ -86,7 +86,7 @@ def new_comment_reference() -> str:
     return random_reference("C")
 
 
-class Comment(db.Model):
+class Comment(Model):
     __tablename__ = "comments"
     __table_args__ = (sa.UniqueConstraint("author_id", "submission_key"),)
 
@@ -177,7 +177,7 @@ class Comment(db.Model):
         return self.late_status is not None
 
 
-class CommentRevision(db.Model):
+class CommentRevision(Model):
     """Every text a comment has had; redaction blanks one at the author's request."""
 
     __tablename__ = "comment_revisions"
@@ -202,7 +202,7 @@ class ReplyIdentity(enum.StrEnum):
     CATEGORY = "category"
 
 
-class Reply(db.Model):
+class Reply(Model):
     """A reply in a comment's thread; ``parent`` makes the second level."""
 
     __tablename__ = "replies"
@@ -231,7 +231,7 @@ class Reply(db.Model):
     parent: Mapped["Reply | None"] = relationship(remote_side=[id])
 
 
-class CoSignature(db.Model):
+class CoSignature(Model):
     """An organisation's endorsement of a comment, given by one approved member."""
 
     __tablename__ = "cosignatures"
@@ -252,7 +252,7 @@ class CoSignature(db.Model):
     user: Mapped[User] = relationship()
 
 
-class CosignInvitation(db.Model):
+class CosignInvitation(Model):
     """The author's invitation to read and co-sign a restricted or confidential comment."""
 
     __tablename__ = "cosign_invitations"
@@ -268,7 +268,7 @@ class CosignInvitation(db.Model):
     user: Mapped[User] = relationship()
 
 
-class IdentityReveal(db.Model):
+class IdentityReveal(Model):
     """A privacy officer's look at who wrote a non-public comment; listed to the author."""
 
     __tablename__ = "identity_reveals"
@@ -283,7 +283,7 @@ class IdentityReveal(db.Model):
     officer: Mapped[User] = relationship()
 
 
-class Campaign(db.Model):
+class Campaign(Model):
     """A group of public or anonymous comments with the same or nearly the same text.
 
     Every such comment belongs to a group whose representative it matched (or which it
@@ -312,7 +312,7 @@ class Campaign(db.Model):
     )
 
 
-class CampaignBand(db.Model):
+class CampaignBand(Model):
     """One locality-sensitive-hashing band of a campaign representative's MinHash: texts
     sharing a band are candidates, so a new comment is compared with few representatives."""
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from consult.accounts.models import Organisation, User
 from consult.consultations.models import Consultation
 from consult.db import enum_column, random_reference, utcnow
-from consult.extensions import db
+from consult.extensions import Model, db
 from consult.responses.models import Response
 
 
@@ -63,7 +63,7 @@ commitment_paragraphs = sa.Table(
 )
 
 
-class Commitment(db.Model):
+class Commitment(Model):
     __tablename__ = "commitments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -118,7 +118,7 @@ class Commitment(db.Model):
         return self.status == CommitmentStatus.OPEN and now >= self.overdue_at
 
 
-class CommitmentEvent(db.Model):
+class CommitmentEvent(Model):
     """One entry of a commitment's public history. Append-only."""
 
     __tablename__ = "commitment_events"

@@ -15,7 +15,7 @@ from consult.consultations import schedule
 from consult.consultations.diffing import Change
 from consult.consultations.importer import BlockKind, normalise_text, readable_source
 from consult.db import enum_column, utcnow
-from consult.extensions import db
+from consult.extensions import Model, db
 from consult.text import imported_html
 
 
@@ -45,7 +45,7 @@ consultation_companies = sa.Table(
 )
 
 
-class Consultation(db.Model):
+class Consultation(Model):
     __tablename__ = "consultations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -99,7 +99,7 @@ class Consultation(db.Model):
         return f"<Consultation {self.slug}>"
 
 
-class DocumentVersion(db.Model):
+class DocumentVersion(Model):
     """Draft N of a consultation. Immutable once published; at most one unpublished."""
 
     __tablename__ = "document_versions"
@@ -137,7 +137,7 @@ class DocumentVersion(db.Model):
         return f"<DocumentVersion {self.consultation_id} #{self.number}>"
 
 
-class Paragraph(db.Model):
+class Paragraph(Model):
     """One addressable block of a version; ``stable_key`` carries over when matched."""
 
     __tablename__ = "paragraphs"

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.db import enum_column, utcnow
-from consult.extensions import db
+from consult.extensions import Model
 
 
 class FlagReason(enum.StrEnum):
@@ -24,7 +24,7 @@ class ModerationKind(enum.StrEnum):
     SUSPEND = "suspend"
 
 
-class Flag(db.Model):
+class Flag(Model):
     __tablename__ = "flags"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,7 +40,7 @@ class Flag(db.Model):
     reply = relationship("Reply")
 
 
-class ModerationAction(db.Model):
+class ModerationAction(Model):
     """A coordinator's hide or restore (with its public reason) or suspension."""
 
     __tablename__ = "moderation_actions"

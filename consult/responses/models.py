@@ -16,7 +16,7 @@ from consult.accounts.models import Organisation, OrganisationKind, User
 from consult.comments.models import Comment, ReplyIdentity
 from consult.consultations.models import Consultation
 from consult.db import enum_column, random_reference, utcnow
-from consult.extensions import db
+from consult.extensions import Model
 
 
 class RequestState(enum.StrEnum):
@@ -83,7 +83,7 @@ class ResponseKind(enum.StrEnum):
         }[self]
 
 
-class ResponseRequest(db.Model):
+class ResponseRequest(Model):
     __tablename__ = "response_requests"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -145,7 +145,7 @@ class ResponseRequest(db.Model):
         return self.campaign_id is not None
 
 
-class RequestExtension(db.Model):
+class RequestExtension(Model):
     """A coordinator's extension of one request's due date, with its recorded reason."""
 
     __tablename__ = "request_extensions"
@@ -160,7 +160,7 @@ class RequestExtension(db.Model):
     request: Mapped[ResponseRequest] = relationship(back_populates="extensions")
 
 
-class Response(db.Model):
+class Response(Model):
     """An official company action: answer, decline, clarification request or follow-up.
 
     Published at once and never removed; an edit adds a public revision.
@@ -196,7 +196,7 @@ class Response(db.Model):
     )
 
 
-class ResponseRevision(db.Model):
+class ResponseRevision(Model):
     """Every text a response has had, each readable where the response is."""
 
     __tablename__ = "response_revisions"
@@ -213,7 +213,7 @@ class ResponseRevision(db.Model):
     response: Mapped[Response] = relationship(back_populates="revisions")
 
 
-class Rejoinder(db.Model):
+class Rejoinder(Model):
     """The commenter's (or a co-signer's) reply to a company response, shown with the
     comment's identity rules; a rejoinder to a clarification request resumes the clock."""
 

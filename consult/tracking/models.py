@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.consultations.models import Consultation, DocumentVersion, Phase
 from consult.db import enum_column, utcnow
-from consult.extensions import db
+from consult.extensions import Model
 
 
 class EventKind(enum.StrEnum):
@@ -35,7 +35,7 @@ MILESTONE_LABELS = {
 }
 
 
-class TimelineEvent(db.Model):
+class TimelineEvent(Model):
     """One entry of a consultation's timeline. Append-only: rows are never edited."""
 
     __tablename__ = "timeline_events"
@@ -76,7 +76,7 @@ UPDATE_LABELS = {
 }
 
 
-class Update(db.Model):
+class Update(Model):
     """A dated public post by a coordinator. Published updates are never rewritten."""
 
     __tablename__ = "updates"
