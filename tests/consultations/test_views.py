@@ -215,7 +215,10 @@ def test_changing_a_public_date_needs_a_reason_shown_on_the_timeline(client):
     assert accepted.status_code == 302
     timeline = page(client.get(f"/consultations/{consultation.slug}/timeline"))
     assert "Requested by several organisations." in timeline
-    assert "slipped" in timeline
+    closes = re.search(
+        r'<th scope="row">Commenting closes</th>\s*<td>([^<]*)</td>\s*<td>([^<]*)</td>', timeline
+    )
+    assert closes.groups() == (f"{later.day} {later:%B %Y}", "slipped")
 
 
 def test_publishing_and_concluding_from_the_consultation_page(client):
