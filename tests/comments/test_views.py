@@ -1,6 +1,8 @@
 """Writing a comment as a person does: form, preview, receipt, thread, my comments."""
 
 import re
+from datetime import UTC
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -42,7 +44,12 @@ def test_stakeholder_posts_a_public_comment_and_gets_a_receipt(client, world, ou
     assert re.fullmatch(r"C-[0-9A-HJKMNP-TV-Z]{8}", comment.reference)
     receipt = client.get(response.headers["Location"]).get_data(as_text=True)
     assert comment.reference in receipt
-    assert "UTC" in receipt and "Asia/Kolkata" in receipt
+    # The time it was received, in UTC and in the consultation's zone (the labels name
+    # both zones whatever the times shown).
+    received = comment.created_at.replace(tzinfo=comment.created_at.tzinfo or UTC)
+    assert f"{received:%Y-%m-%d %H:%M:%S} UTC" in receipt
+    local = received.astimezone(ZoneInfo("Asia/Kolkata"))
+    assert f"{local:%Y-%m-%d %H:%M:%S} (Asia/Kolkata)" in receipt
     mail = outbox.last(world.author.email)
     assert comment.reference in mail.get_content()
     assert "subsidiaries" not in mail.get_content()  # receipts are discreet
