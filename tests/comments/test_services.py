@@ -202,17 +202,21 @@ def test_no_comment_before_opening_or_after_conclusion(world):
     world.consultation.closes_at = datetime.now(UTC) + timedelta(days=60)
     with pytest.raises(services.CommentingClosed):
         world.post(Visibility.PUBLIC)
+    # Concluded after it closed: no late comment either (before conclusion there would be).
+    world.consultation.opens_at = datetime.now(UTC) - timedelta(days=60)
+    world.consultation.closes_at = datetime.now(UTC) - timedelta(days=1)
     world.consultation.phase = "concluded"
     with pytest.raises(services.CommentingClosed):
         world.post(Visibility.PUBLIC)
 
 
-def test_pending_and_suspended_stakeholders_cannot_comment(world):
+@pytest.mark.parametrize("status", ["pending", "suspended"])
+def test_pending_and_suspended_stakeholders_cannot_comment(world, status):
     from consult.accounts.models import UserStatus
 
-    pending = factories.stakeholder(status=UserStatus.PENDING)
+    person = factories.stakeholder(status=UserStatus(status))
     with pytest.raises(NotAllowed):
-        world.post(Visibility.PUBLIC, author=pending)
+        world.post(Visibility.PUBLIC, author=person)
 
 
 def test_amendment_needs_proposed_text(world):
