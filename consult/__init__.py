@@ -19,7 +19,11 @@ def create_app(config_object=Config, **overrides):
     config_object.check(app.config)
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+        # Flask's documented way to add WSGI middleware; its stubs declare a method here.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count
+        )
+
     register_extensions(app)
     register_subscribers()
     register_blueprints(app)
@@ -112,18 +116,71 @@ def register_error_handlers(app):
 
 
 def register_request_hooks(app):
+    from consult.consultations.schedule import mark_request_arrival
     from consult.security import init_security
 
     init_security(app)
+    app.before_request(mark_request_arrival)  # "open" is judged when the request arrived
 
 
 def register_template_helpers(app):
+    """Every template filter and global, registered here once: formatting and display
+    only. Templates get no query helper and no form class; what the rules decided comes
+    from the views, and the role-level abilities as ``may`` (a test walks the templates
+    to keep it so)."""
+    from flask_login import current_user
+
     from consult import i18n
+    from consult.comments import display
+    from consult.consultations.schedule import format_event_time, format_local_date
+    from consult.consultations.status import commenting_status, heading_html
+    from consult.forms import ActionForm
+    from consult.policy.comments import (
+        can_comment,
+        can_read_body,
+        shown_author,
+        shown_reply_author,
+    )
+    from consult.policy.commitments import can_read_commitment_text
+    from consult.policy.site import abilities_of
+    from consult.responses.tracker import company_slug
     from consult.text import render_markdown, stored_html
 
-    app.add_template_filter(render_markdown, "markdown")
-    app.add_template_filter(stored_html, "stored_html")
+    filters = {
+        "markdown": render_markdown,
+        "stored_html": stored_html,
+        "local_date": format_local_date,
+        "local_instant": format_event_time,
+    }
+    helpers = {
+        "commenting_status": commenting_status,
+        "heading_html": heading_html,
+        "company_slug": company_slug,
+        "amendment_preview": display.amendment_preview,
+        "amendment_segments": display.amendment_segments,
+        "local_time": display.local_time,
+        "comment_when": display.comment_when,
+        "reply_when": display.reply_when,
+        # How a comment and its author are shown to the viewer the view passed in.
+        "shown_author": shown_author,
+        "shown_reply_author": shown_reply_author,
+        "can_read_body": can_read_body,
+        "may_take_part": can_comment,
+        "can_see_commitment_text": can_read_commitment_text,
+    }
+    for name, function in filters.items():
+        app.add_template_filter(function, name)
+    for name, function in helpers.items():
+        app.add_template_global(function, name)
     i18n.register_template_helpers(app)
+
+    @app.context_processor
+    def _abilities():
+        signed_in = getattr(current_user, "is_authenticated", False)  # None in emails
+        return {
+            "may": abilities_of(current_user),
+            "signout_form": ActionForm(prefix="signout") if signed_in else None,
+        }
 
 
 def register_commands(app):

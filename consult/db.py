@@ -3,6 +3,7 @@
 import enum
 import secrets
 from datetime import UTC, datetime
+from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, registry
@@ -16,6 +17,21 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+T = TypeVar("T")
+
+
+def required(value: T | None) -> T:
+    """``value``, which the data model guarantees is there at this point: a row fetched
+    by a non-null foreign key, the organisation of a stakeholder or representative.
+
+    A None would be a broken invariant, so it fails here, loudly, rather than later as
+    an AttributeError; and the type checker knows the result is not None.
+    """
+    if value is None:
+        raise LookupError("a row or value the data model requires is missing")
+    return value
 
 
 def utcnow() -> datetime:

@@ -61,7 +61,9 @@ def _send_after_commit(session):
     messages = session.info.pop(_QUEUE_KEY, None)
     if not messages:
         return
-    app = current_app._get_current_object()
+    # current_app is a LocalProxy; Flask types it as the Flask app, which has no such method.
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
     if app.config.get("MAIL_SERVER") and not app.testing:
         # SMTP in the background: a response must not take longer when a message is sent
         # (e.g. "forgot password" for an address that has an account) than when none is.

@@ -11,10 +11,13 @@ Every endpoint is either marked ``public`` or guarded by ``role_required`` /
 import enum
 from dataclasses import dataclass
 from functools import wraps
+from typing import TypeVar
 
 from flask import abort
 from flask_login import current_user
 from flask_login import login_required as _flask_login_required
+
+T = TypeVar("T")
 
 
 class Role(enum.StrEnum):
@@ -116,6 +119,13 @@ def require(allowed: bool, *, hide: bool = True) -> None:
         abort(404 if hide else 403)
 
 
+def require_found(value: T | None) -> T:
+    """``value``, or a 404 when there is none (and the checker knows it is not None)."""
+    if value is None:
+        abort(404)
+    return value
+
+
 def role_required(*roles: Role):
     """Allow active users of the given roles; others get 403 (signed out: sign in first)."""
 
@@ -127,7 +137,8 @@ def role_required(*roles: Role):
                 abort(403)
             return view(*args, **kwargs)
 
-        wrapped.required_roles = roles
+        # A function attribute, read by the test that walks the URL map.
+        wrapped.required_roles = roles  # type: ignore[attr-defined]
         return wrapped
 
     return decorator

@@ -51,7 +51,7 @@ def hash_password(password: str) -> str:
 
 # A hash to verify against when the account does not exist, so the answer takes as
 # long whether or not the email is registered.
-_DUMMY = {}
+_DUMMY: dict[tuple[int, int, int], str] = {}
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:

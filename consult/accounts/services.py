@@ -21,7 +21,7 @@ from consult.accounts.models import (
 )
 from consult.accounts.passwords import hash_password, needs_rehash, verify_password
 from consult.audit.services import record
-from consult.db import utcnow
+from consult.db import required, utcnow
 from consult.errors import DomainError
 from consult.extensions import db
 from consult.mail import external_url, send_email
@@ -161,7 +161,7 @@ def approve_registration(
     or match them to an existing confirmed organisation."""
     _require_pending(user)
     now = now or utcnow()
-    claimed = user.organisation
+    claimed = required(user.organisation)  # a stakeholder registers with an organisation
     if match is not None:
         if match.status != OrganisationStatus.CONFIRMED or match.is_company:
             raise DomainError(_l("Choose a confirmed organisation that is not a company."))
@@ -218,7 +218,7 @@ def authenticate(email: str, password: str) -> User | None:
     user = find_user_by_email(email)
     if not verify_password(user.password_hash if user else None, password) or user is None:
         return None
-    if needs_rehash(user.password_hash):
+    if needs_rehash(required(user.password_hash)):  # verified, so there is a hash
         user.password_hash = hash_password(password)
     return user
 

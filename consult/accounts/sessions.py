@@ -20,7 +20,6 @@ def init_login(app):
     login_manager.user_loader(_load_user)
     login_manager.unauthorized_handler(_unauthorized)
     app.before_request(_enforce_absolute_lifetime)
-    app.add_template_global(_signout_form, "signout_form")
 
 
 def _load_user(session_token: str):
@@ -62,9 +61,3 @@ def _unauthorized():
         return render_template("errors/session_expired.html", kept=kept, next=request.path), 401
     flash(login_manager.login_message, "info")
     return redirect(url_for("accounts.signin", next=request.full_path.rstrip("?")))
-
-
-def _signout_form():
-    from consult.forms import ActionForm
-
-    return ActionForm(prefix="signout")

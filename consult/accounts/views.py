@@ -50,6 +50,11 @@ def _rate_limited(form, template, **context):
     return render_template(template, form=form, **context), 429
 
 
+def _address() -> str:
+    # remote_addr is None outside a real connection; those requests share one bucket.
+    return request.remote_addr or "unknown"
+
+
 @bp.route("/register", methods=["GET", "POST"])
 @public
 def register():
@@ -57,7 +62,7 @@ def register():
         return redirect(url_for("main.home"))
     form = forms.RegistrationForm()
     if form.validate_on_submit():
-        if not throttle.hit("EMAIL_ACTION_LIMIT_PER_ADDRESS", "email-action", request.remote_addr):
+        if not throttle.hit("EMAIL_ACTION_LIMIT_PER_ADDRESS", "email-action", _address()):
             return _rate_limited(form, "accounts/register.html")
         services.register_stakeholder(
             email=form.email.data,
@@ -102,7 +107,7 @@ def confirm_email(token):
 def resend_confirmation():
     form = forms.EmailOnlyForm()
     if form.validate_on_submit():
-        if not throttle.hit("EMAIL_ACTION_LIMIT_PER_ADDRESS", "email-action", request.remote_addr):
+        if not throttle.hit("EMAIL_ACTION_LIMIT_PER_ADDRESS", "email-action", _address()):
             return _rate_limited(form, "accounts/resend.html")
         services.resend_confirmation(form.email.data)
         db.session.commit()
@@ -167,7 +172,7 @@ def signout():
 def forgot_password():
     form = forms.EmailOnlyForm()
     if form.validate_on_submit():
-        if not throttle.hit("EMAIL_ACTION_LIMIT_PER_ADDRESS", "email-action", request.remote_addr):
+        if not throttle.hit("EMAIL_ACTION_LIMIT_PER_ADDRESS", "email-action", _address()):
             return _rate_limited(form, "accounts/forgot_password.html")
         services.request_password_reset(form.email.data)
         db.session.commit()

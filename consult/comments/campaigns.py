@@ -90,9 +90,11 @@ def _matches(words: list[str], digest: str, representative: Comment) -> bool:
 
 def find_group(comment: Comment, words: list[str], digest: str) -> Campaign | None:
     """The group whose representative this text matches, among LSH candidates only."""
+    candidates: sa.Select[tuple[int]] | sa.CompoundSelect[tuple[int]]  # a union when banded
     candidates = sa.select(Campaign.id).where(
         Campaign.consultation_id == comment.consultation_id, Campaign.text_hash == digest
     )
+
     if len(words) >= NEAR_DUPLICATE_MIN_WORDS:
         banded = sa.select(CampaignBand.campaign_id).where(CampaignBand.band.in_(bands(words)))
         candidates = candidates.union(
@@ -185,11 +187,11 @@ def rebuild(consultation_id: int) -> int:
     db.session.flush()
     for comment in comments:
         match_comment(comment, now=comment.created_at)
-    return db.session.scalar(
+    return db.session.execute(
         sa.select(sa.func.count())
         .select_from(Campaign)
         .where(Campaign.consultation_id == consultation_id, Campaign.formed_at.is_not(None))
-    )
+    ).scalar_one()
 
 
 # --- keeping groups in step with their comments ---------------------------------------------

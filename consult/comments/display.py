@@ -8,10 +8,6 @@ from consult.comments.models import Comment
 from consult.consultations.diffing import word_diff
 from consult.i18n import format_instant
 from consult.policy.comments import (
-    can_comment,
-    can_read_body,
-    shown_author,
-    shown_reply_author,
     shows_exact_time,
 )
 
@@ -44,15 +40,3 @@ def amendment_preview(paragraph, proposed_text: str):
 def local_time(instant, zone: str) -> str:
     """An instant in a named zone, e.g. for a receipt: "2026-03-03 14:05:09 (Europe/Brussels)"."""
     return f"{instant.astimezone(ZoneInfo(zone)).strftime('%Y-%m-%d %H:%M:%S')} ({zone})"
-
-
-def register(bp):
-    bp.add_app_template_global(can_comment, "may_take_part")
-    bp.add_app_template_global(amendment_preview, "amendment_preview")
-    bp.add_app_template_global(local_time, "local_time")
-    bp.add_app_template_global(comment_when, "comment_when")
-    bp.add_app_template_global(shown_author, "shown_author")
-    bp.add_app_template_global(shown_reply_author, "shown_reply_author")
-    bp.add_app_template_global(reply_when, "reply_when")
-    bp.add_app_template_global(can_read_body, "can_read_body")
-    bp.add_app_template_global(amendment_segments, "amendment_segments")

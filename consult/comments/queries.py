@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from consult.comments.models import Campaign, Comment, CommentRevision, Reply
 from consult.consultations.models import Paragraph
 from consult.extensions import db
-from consult.permissions import require
+from consult.permissions import require, require_found
 from consult.policy.comments import (
     can_view_comment,
     readable_comments_clause,
@@ -96,8 +96,8 @@ def comment_by_reference(reference: str) -> Comment | None:
 def comment_or_404(reference: str, viewer) -> Comment:
     """The comment, or 404 when it does not exist or ``viewer`` may not see it (the same
     answer for both, so a reference reveals nothing)."""
-    comment = comment_by_reference(reference)
-    require(comment is not None and can_view_comment(viewer, comment))
+    comment = require_found(comment_by_reference(reference))
+    require(can_view_comment(viewer, comment))
     return comment
 
 
@@ -116,41 +116,49 @@ def readable_counts_for_version(viewer, version) -> dict[int, int]:
         .where(Paragraph.version_id == version.id, readable_comments_clause(viewer))
         .group_by(Paragraph.id)
     )
-    return dict(rows.all())
+    return dict(rows.tuples().all())
 
 
 def my_comments(user) -> list[Comment]:
     """Everything the person wrote, newest first, with what happened to it."""
-    return db.session.scalars(
-        sa.select(Comment)
-        .where(Comment.author_id == user.id)
-        .options(selectinload(Comment.addressees))
-        .order_by(Comment.created_at.desc())
-    ).all()
+    return list(
+        db.session.scalars(
+            sa.select(Comment)
+            .where(Comment.author_id == user.id)
+            .options(selectinload(Comment.addressees))
+            .order_by(Comment.created_at.desc())
+        ).all()
+    )
 
 
 def revisions_of(comment: Comment) -> list[CommentRevision]:
-    return db.session.scalars(
-        sa.select(CommentRevision)
-        .where(CommentRevision.comment_id == comment.id)
-        .order_by(CommentRevision.number)
-    ).all()
+    return list(
+        db.session.scalars(
+            sa.select(CommentRevision)
+            .where(CommentRevision.comment_id == comment.id)
+            .order_by(CommentRevision.number)
+        ).all()
+    )
 
 
 def replies_of(comment: Comment) -> list[Reply]:
-    return db.session.scalars(
-        sa.select(Reply)
-        .where(Reply.comment_id == comment.id)
-        .options(selectinload(Reply.author))
-        .order_by(Reply.created_at, Reply.id)
-    ).all()
+    return list(
+        db.session.scalars(
+            sa.select(Reply)
+            .where(Reply.comment_id == comment.id)
+            .options(selectinload(Reply.author))
+            .order_by(Reply.created_at, Reply.id)
+        ).all()
+    )
 
 
 def campaign_members(viewer, campaign: Campaign) -> list[Comment]:
     """The campaign's members the viewer may see, earliest first (the first one still
     published is the one shown)."""
-    return db.session.scalars(
-        _with_thread_data(
-            visible_comments(viewer).where(Comment.campaign_id == campaign.id)
-        ).order_by(Comment.created_at, Comment.id)
-    ).all()
+    return list(
+        db.session.scalars(
+            _with_thread_data(
+                visible_comments(viewer).where(Comment.campaign_id == campaign.id)
+            ).order_by(Comment.created_at, Comment.id)
+        ).all()
+    )

@@ -34,7 +34,7 @@ from consult.comments.models import (
 )
 from consult.comments.regions import region_of
 from consult.consultations.models import Consultation, DocumentVersion, Paragraph, Phase
-from consult.db import utcnow
+from consult.db import required, utcnow
 from consult.errors import DomainError, NotAllowed
 from consult.events import ask
 from consult.extensions import db
@@ -95,7 +95,7 @@ def check_draft(draft: Draft, consultation: Consultation) -> dict[str, str]:
     if draft.kind == CommentKind.AMENDMENT:
         if not (draft.proposed_text or "").strip():
             problems["proposed_text"] = _l("An amendment needs the text you propose.")
-        elif len(draft.proposed_text) > MAX_BODY:
+        elif len(draft.proposed_text or "") > MAX_BODY:
             problems["proposed_text"] = _l(
                 "Keep the proposed text under %(n)s characters.", n=f"{MAX_BODY:,}"
             )
@@ -164,7 +164,7 @@ def post_comment(
     if problems:
         raise DomainError(next(iter(problems.values())))
 
-    organisation = author.organisation
+    organisation = required(author.organisation)  # commenters belong to an organisation
     public = draft.visibility == Visibility.PUBLIC
     html = str(render_markdown(draft.body))
     comment = Comment(
@@ -248,7 +248,7 @@ def edit_comment(
     """Store a new revision; co-signers are told, since they endorsed an earlier one."""
     now = now or utcnow()
     _require_author(comment, author)
-    consultation = db.session.get(Consultation, comment.consultation_id)
+    consultation = required(db.session.get(Consultation, comment.consultation_id))
     if comment.is_withdrawn or not commenting_is_open(consultation, now):
         raise CommentingClosed(_l("Comments can be edited only while commenting is open."))
     draft = Draft(
@@ -328,7 +328,7 @@ def change_visibility(
         raise DomainError(
             _l("A company has answered: the comment can be made less public, never more public.")
         )
-    consultation = db.session.get(Consultation, comment.consultation_id)
+    consultation = required(db.session.get(Consultation, comment.consultation_id))
     companies = (
         company_ids if visibility == Visibility.RESTRICTED else [c.id for c in comment.addressees]
     )
@@ -351,7 +351,7 @@ def change_visibility(
         comment.author_name = None
         comment.organisation_name = None
     elif was != Visibility.PUBLIC:
-        author_org = author.organisation
+        author_org = required(author.organisation)
         comment.author_name, comment.organisation_name = author.display_name, author_org.name
     if visibility == Visibility.CONFIDENTIAL:
         comment.addressees = []
@@ -374,7 +374,7 @@ def add_addressees(
     """While commenting is open the author may add companies, never remove one."""
     now = now or utcnow()
     _require_author(comment, author)
-    consultation = db.session.get(Consultation, comment.consultation_id)
+    consultation = required(db.session.get(Consultation, comment.consultation_id))
     if not commenting_is_open(consultation, now):
         raise CommentingClosed(_l("Companies can be added only while commenting is open."))
     if comment.visibility == Visibility.CONFIDENTIAL or comment.to_coordinators:
@@ -423,8 +423,8 @@ def cosign_comment(comment: Comment, *, user: User, named: bool, now: datetime |
             organisation_id=user.organisation_id,
             user_id=user.id,
             named=named,
-            category=user.organisation.kind,
-            organisation_name=user.organisation.name,
+            category=required(user.organisation).kind,
+            organisation_name=required(user.organisation).name,
             revision_number=comment.revision_count,
             created_at=now,
         )
@@ -520,9 +520,9 @@ def post_reply(
         parent=parent,
         author_id=author.id,
         identity=identity,
-        category=author.organisation.kind,
+        category=required(author.organisation).kind,
         author_name=author.display_name if named else None,
-        organisation_name=author.organisation.name if named else None,
+        organisation_name=required(author.organisation).name if named else None,
         body=body,
         body_html=str(render_markdown(body)),
         submission_key=submission_key,
@@ -569,7 +569,7 @@ def decide_late_comment(
     record(
         coordinator, "comment.late_accepted" if accept else "comment.late_refused", comment, now=now
     )
-    author = db.session.get(User, comment.author_id)
+    author = comment.author
     send_email(
         author.email,
         "late_comment_decided",

@@ -5,22 +5,41 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from consult import throttle
-from consult.comments import display, forms, queries, services
+from consult.comments import forms, queries, services
 from consult.comments.cli import campaigns_cli
 from consult.comments.models import Campaign, CommentKind, Reply, ReplyIdentity
 from consult.consultations import versions
 from consult.consultations.models import Consultation, Paragraph
 from consult.consultations.schedule import request_time
 from consult.consultations.services import visible_consultation_or_404
+from consult.db import required
 from consult.errors import DomainError
 from consult.extensions import db
 from consult.forms import ActionForm
-from consult.permissions import login_required, public, require, viewer_of
-from consult.policy.comments import can_comment, can_cosign, can_read_body, can_reply
+from consult.moderation import forms as moderation_forms
+from consult.permissions import (
+    is_coordinator,
+    login_required,
+    public,
+    require,
+    require_found,
+    viewer_of,
+)
+from consult.policy.comments import (
+    can_comment,
+    can_cosign,
+    can_decide_late_comments,
+    can_read_body,
+    can_reply,
+    can_reveal_identity,
+    can_withdraw_cosignature,
+)
+from consult.policy.moderation import can_flag, can_moderate, can_suspend_author
+from consult.responses import forms as response_forms
+from consult.responses import queries as response_queries
 
 bp = Blueprint("comments", __name__, cli_group=None)  # `flask campaigns ...` at top level
 bp.cli.add_command(campaigns_cli)
-display.register(bp)
 
 
 def _consultation(slug) -> Consultation:
@@ -33,8 +52,7 @@ def _comment(reference):
 
 def _target(consultation, key):
     """The current version and the paragraph (None: the whole draft) being commented on."""
-    version = versions.latest_published_version(consultation)
-    require(version is not None)
+    version = require_found(versions.latest_published_version(consultation))
     if key is None:
         return version, None
     paragraph = db.session.scalar(
@@ -191,12 +209,14 @@ def _show_context(comment, consultation, **forms_given):
         can_reply=user.is_authenticated and can_reply(user, comment),
         can_cosign=user.is_authenticated and can_cosign(user, comment),
         action_form=ActionForm(),
-    )
-    context.update(
         reply_form=forms.ReplyForm(),
         cosign_form=forms.CosignForm(),
-        flag_form=_flag_form(),
+        may_flag=can_flag(user, comment) and not is_author,
+        may_withdraw_cosignature=can_withdraw_cosignature(user, comment),
+        flag_form=moderation_forms.FlagForm(),
     )
+    context.update(_responses_context(comment, now, forms_given))
+    context.update(_moderation_context(comment))
     if is_author:
         companies = consultation.companies
         context.update(
@@ -225,10 +245,40 @@ def _show_context(comment, consultation, **forms_given):
     return context
 
 
-def _flag_form():
-    from consult.moderation.forms import FlagForm
+def _responses_context(comment, now, forms_given):
+    """The company answers in the thread, what this viewer may read of them, and a
+    reply form under each answer they may reply to (the refused one keeps its text)."""
+    views = response_queries.thread_requests(comment, current_user, now)
+    rejoinder_forms = {
+        response.reference: response_forms.RejoinderForm(prefix=f"rejoin-{response.reference}")
+        for view in views
+        if view.can_rejoin
+        for response in view.responses
+    }
+    if "rejoinder_form" in forms_given:
+        rejoinder_forms[forms_given["rejoinder_for"]] = forms_given["rejoinder_form"]
+    return dict(
+        request_views=views,
+        rejoinder_forms=rejoinder_forms,
+        may_manage_requests=is_coordinator(current_user),
+    )
 
-    return FlagForm()
+
+def _moderation_context(comment):
+    """Moderation tools for coordinators; identity tools for privacy officers only."""
+    user = current_user
+    if not can_moderate(user):
+        return dict(may_moderate=False)
+    return dict(
+        may_moderate=True,
+        restore_form=moderation_forms.RestoreForm(),
+        hide_form=moderation_forms.HideForm(),
+        late_form=forms.LateDecisionForm(),
+        may_decide_late=can_decide_late_comments(user),
+        may_suspend_author=can_suspend_author(user, comment),
+        offer_reveal=can_reveal_identity(user) and comment.visibility != "public",
+        reveal_form=forms.ReasonForm(prefix="reveal"),
+    )
 
 
 def render_comment_page(comment, status, **forms_given):
@@ -260,7 +310,7 @@ def _act(reference, make_form, form_name, error_field, act, done, anchor=None):
 
 
 def _companies(comment):
-    return db.session.get(Consultation, comment.consultation_id).companies
+    return required(db.session.get(Consultation, comment.consultation_id)).companies
 
 
 @bp.route("/comments/<reference>/edit", methods=["POST"])
@@ -455,7 +505,8 @@ def reply(reference):
 def campaign(reference):
     group = db.first_or_404(db.select(Campaign).filter_by(reference=reference))
     members = queries.campaign_members(current_user, group)
-    require(group.formed_at is not None and members)
+    require(group.formed_at is not None and bool(members))
+
     consultation = db.session.get(Consultation, group.consultation_id)
     return render_template(
         "comments/campaign.html",

@@ -20,7 +20,7 @@ from consult.commitments.models import (
 from consult.consultations import versions
 from consult.consultations.models import Consultation, Paragraph
 from consult.consultations.schedule import start_of_local_day
-from consult.db import utcnow
+from consult.db import required, utcnow
 from consult.errors import DomainError, NotAllowed
 from consult.extensions import db
 from consult.permissions import VISITOR, is_company_rep
@@ -64,7 +64,9 @@ def _stable_keys(consultation: Consultation, numbers: list[str]) -> list[str]:
                 Paragraph.version_id == (version.id if version else 0),
                 Paragraph.number.in_(numbers),
             )
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     missing = [n for n in numbers if n not in found]
     if missing:
@@ -133,7 +135,10 @@ def record_commitment(
         overdue_at=start_of_local_day(draft.due_on + timedelta(days=1), consultation.timezone),
         source_kind=draft.source_kind,
         source_response=draft.source_response if draft.source_kind == SourceKind.ANSWER else None,
-        source_url=draft.source_url.strip() if draft.source_kind != SourceKind.ANSWER else None,
+        # Checked by _check_source: every other kind of source has an address.
+        source_url=(
+            required(draft.source_url).strip() if draft.source_kind != SourceKind.ANSWER else None
+        ),
         status=CommitmentStatus.OPEN,
         created_by_id=actor.id,
         created_at=now,
@@ -282,7 +287,7 @@ def public_commitments(
         query = query.where(Commitment.consultation_id == consultation.id)
     if company is not None:
         query = query.where(Commitment.company_id == company.id)
-    return db.session.scalars(query.order_by(Commitment.due_on, Commitment.id)).all()
+    return list(db.session.scalars(query.order_by(Commitment.due_on, Commitment.id)).all())
 
 
 def pending_proposals(consultation: Consultation, viewer) -> list[Commitment]:
@@ -294,7 +299,7 @@ def pending_proposals(consultation: Consultation, viewer) -> list[Commitment]:
         Commitment.rejected_at.is_(None),
         visible_proposals_clause(viewer),
     )
-    return db.session.scalars(query.order_by(Commitment.created_at)).all()
+    return list(db.session.scalars(query.order_by(Commitment.created_at)).all())
 
 
 def related_paragraphs(commitments: list[Commitment]) -> dict[int, list[tuple[str, str]]]:

@@ -10,16 +10,15 @@ from consult.commitments.models import Commitment, CommitmentStatus, SourceKind
 from consult.consultations.models import Consultation
 from consult.consultations.schedule import request_time
 from consult.consultations.services import visible_consultation_or_404
+from consult.db import required
 from consult.errors import DomainError
 from consult.extensions import db
 from consult.permissions import Role, coordinator_required, public, require, role_required
-from consult.policy.commitments import can_read_commitment_text
 from consult.policy.consultations import can_view_consultation
 from consult.responses.models import Response
-from consult.responses.tracker_views import company_slug
+from consult.responses.tracker import company_slug
 
 bp = Blueprint("commitments", __name__)
-bp.add_app_template_global(can_read_commitment_text, "can_see_commitment_text")
 
 
 def _consultation(slug) -> Consultation:
@@ -63,8 +62,9 @@ def company(name):
 
 def _commitment(reference) -> Commitment:
     commitment = db.first_or_404(db.select(Commitment).filter_by(reference=reference))
-    consultation = db.session.get(Consultation, commitment.consultation_id)
+    consultation = required(db.session.get(Consultation, commitment.consultation_id))
     require(can_view_consultation(current_user, consultation))
+
     if not commitment.is_confirmed:  # proposals: the coordinators and the company only
         require(
             current_user.is_authenticated

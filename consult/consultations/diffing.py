@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from typing import Any
 
 SIMILARITY_THRESHOLD = 0.6
 _TOKENS = re.compile(r"\w+|[^\w\s]+|\s+")
@@ -145,8 +146,9 @@ def _flush(run: list[Segment], result: list[Segment]):
 @dataclass(frozen=True)
 class Row:
     change: Change
-    old: object | None  # the old paragraph, if any
-    new: object | None  # the new paragraph, if any
+    # Paragraphs (this module does not import the models), hence Any.
+    old: Any | None  # the old paragraph, if any
+    new: Any | None  # the new paragraph, if any
     segments: tuple[Segment, ...] = ()
 
 

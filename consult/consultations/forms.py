@@ -131,7 +131,7 @@ class ImportForm(BaseForm):
     def chosen_upload(self):
         """The uploaded file, if one was chosen."""
         data = self.file.data
-        return data if data is not None and getattr(data, "filename", "") else None
+        return data if data is not None and getattr(data, "filename", None) else None
 
 
 class MatchForm(BaseForm):

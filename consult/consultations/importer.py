@@ -147,6 +147,8 @@ def parse_draft(text: str) -> list[Block]:
     for token in _parser.parse(text):
         if token.level != 0 or token.nesting == -1 or token.type not in _KINDS:
             continue  # nested tokens, closing tokens, thematic breaks
+        if token.map is None:  # never for a top-level opening token: it has its lines
+            continue
         start, end = token.map
         source = "\n".join(lines[start:end]).strip("\n")
         level = int(token.tag[1]) if token.type == "heading_open" else None

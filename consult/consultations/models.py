@@ -88,7 +88,9 @@ class Consultation(Model):
         )
 
     @is_open_at.expression
-    def is_open_at(cls, now: datetime):  # noqa: N805  (the SQL form of the same rule)
+    @classmethod
+    def _is_open_at_expression(cls, now: datetime) -> sa.ColumnElement[bool]:
+        """The SQL form of the same rule (a distinct name, as SQLAlchemy's typing asks)."""
         return sa.and_(cls.phase == Phase.PUBLISHED, cls.opens_at <= now, cls.closes_at > now)
 
     @property

@@ -63,7 +63,7 @@ def period_days(opens_on: date, closes_on: date) -> int:
 
 def needs_short_period_reason(opens_on: date | None, closes_on: date | None) -> bool:
     """A period shorter than six weeks needs a recorded reason."""
-    return bool(opens_on and closes_on) and period_days(opens_on, closes_on) < MIN_PERIOD_DAYS
+    return bool(opens_on and closes_on and period_days(opens_on, closes_on) < MIN_PERIOD_DAYS)
 
 
 def request_time() -> datetime:

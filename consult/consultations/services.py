@@ -15,7 +15,7 @@ from consult.accounts.models import Organisation, OrganisationKind, Organisation
 from consult.audit.services import record
 from consult.consultations import events, schedule
 from consult.consultations.models import Consultation, DocumentVersion, Phase
-from consult.db import utcnow
+from consult.db import required, utcnow
 from consult.errors import DomainError
 from consult.extensions import db
 from consult.i18n import is_timezone
@@ -47,12 +47,16 @@ def visible_consultations(viewer) -> list[Consultation]:
     """Consultations the viewer may see, newest opening first, undated drafts last."""
     query = sa.select(Consultation).where(visible_consultations_clause(viewer))
     query = query.order_by(Consultation.opens_on.desc().nulls_last(), Consultation.title)
-    return db.session.scalars(query).all()
+    return list(db.session.scalars(query).all())
 
 
 def consultations_by_phase(viewer) -> dict[Phase, list[Consultation]]:
     """The home page's lists: published first, then concluded, then (coordinators) drafts."""
-    groups = {Phase.PUBLISHED: [], Phase.CONCLUDED: [], Phase.DRAFT: []}
+    groups: dict[Phase, list[Consultation]] = {
+        Phase.PUBLISHED: [],
+        Phase.CONCLUDED: [],
+        Phase.DRAFT: [],
+    }
     for consultation in visible_consultations(viewer):
         groups[consultation.phase].append(consultation)
     return {phase: items for phase, items in groups.items() if items}
@@ -91,7 +95,7 @@ def _check(settings: Settings, existing: Consultation | None = None):
         raise InvalidSettings(
             "closes_on", _l("Set both the opening and the closing date, or neither for now.")
         )
-    if settings.opens_on and settings.closes_on < settings.opens_on:
+    if settings.opens_on and settings.closes_on and settings.closes_on < settings.opens_on:
         raise InvalidSettings("closes_on", _l("The closing date is before the opening date."))
     if (
         schedule.needs_short_period_reason(settings.opens_on, settings.closes_on)
@@ -101,7 +105,9 @@ def _check(settings: Settings, existing: Consultation | None = None):
             "short_period_reason",
             _l(
                 "The comment period is %(days)d days, shorter than six weeks: record the reason.",
-                days=schedule.period_days(settings.opens_on, settings.closes_on),
+                days=schedule.period_days(
+                    required(settings.opens_on), required(settings.closes_on)
+                ),
             ),
         )
     if (
@@ -303,14 +309,16 @@ def conclude_consultation(consultation: Consultation, *, actor, now: datetime | 
 
 
 def company_choices() -> list[Organisation]:
-    return db.session.scalars(
-        sa.select(Organisation)
-        .where(
-            Organisation.kind == OrganisationKind.COMPANY,
-            Organisation.status == OrganisationStatus.CONFIRMED,
-        )
-        .order_by(sa.func.lower(Organisation.name))
-    ).all()
+    return list(
+        db.session.scalars(
+            sa.select(Organisation)
+            .where(
+                Organisation.kind == OrganisationKind.COMPANY,
+                Organisation.status == OrganisationStatus.CONFIRMED,
+            )
+            .order_by(sa.func.lower(Organisation.name))
+        ).all()
+    )
 
 
 # --- extensions ------------------------------------------------------------------------------
@@ -335,8 +343,9 @@ def extend_closing(
     previous = consultation.closes_on
     if closes_on <= previous:
         raise InvalidSettings("closes_on", _l("Choose a date after the current closing date."))
-    reopening = now >= consultation.closes_at
-    if reopening and now >= consultation.closes_at + timedelta(days=REOPEN_WITHIN_DAYS):
+    closes_at = required(consultation.closes_at)  # set with closes_on, which is set
+    reopening = now >= closes_at
+    if reopening and now >= closes_at + timedelta(days=REOPEN_WITHIN_DAYS):
         raise DomainError(_l("A consultation can be reopened only within 14 days of its close."))
     before = _planned_dates(consultation)
     consultation.set_schedule(consultation.opens_on, closes_on, consultation.timezone)

@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from consult.consultations import schedule
 from consult.consultations.models import Consultation, Paragraph, Phase
+from consult.db import required
 from consult.text import imported_html
 
 
@@ -73,11 +74,11 @@ class Outline:
 def reading_outline(paragraphs: list[Paragraph]) -> Outline:
     """Sections and their sub-headings, in order; deeper headings nest one level."""
     headings = [p for p in paragraphs if p.is_heading]
-    top = min((p.level for p in headings), default=1)
+    top = min((required(p.level) for p in headings), default=1)  # headings have a level
     entries: list[OutlineEntry] = []
     levels = {}
     for paragraph in headings:
-        levels[paragraph.id] = min(6, 3 + paragraph.level - top)
+        levels[paragraph.id] = min(6, 3 + required(paragraph.level) - top)
         entry = OutlineEntry(paragraph, heading_html(paragraph))
         if paragraph.is_section or not entries:
             entries.append(entry)

@@ -28,14 +28,16 @@ class ImportRefused(DomainError):
 
 
 def published_versions(consultation: Consultation) -> list[DocumentVersion]:
-    return db.session.scalars(
-        sa.select(DocumentVersion)
-        .where(
-            DocumentVersion.consultation_id == consultation.id,
-            DocumentVersion.published_at.is_not(None),
-        )
-        .order_by(DocumentVersion.number)
-    ).all()
+    return list(
+        db.session.scalars(
+            sa.select(DocumentVersion)
+            .where(
+                DocumentVersion.consultation_id == consultation.id,
+                DocumentVersion.published_at.is_not(None),
+            )
+            .order_by(DocumentVersion.number)
+        ).all()
+    )
 
 
 def latest_published_version(consultation: Consultation) -> DocumentVersion | None:
@@ -70,9 +72,13 @@ def version_by_number(consultation: Consultation, number: int) -> DocumentVersio
 
 def paragraphs_of(version: DocumentVersion) -> list[Paragraph]:
     """A version's paragraphs in reading order, in one query."""
-    return db.session.scalars(
-        sa.select(Paragraph).where(Paragraph.version_id == version.id).order_by(Paragraph.position)
-    ).all()
+    return list(
+        db.session.scalars(
+            sa.select(Paragraph)
+            .where(Paragraph.version_id == version.id)
+            .order_by(Paragraph.position)
+        ).all()
+    )
 
 
 def resolve_permalink(consultation: Consultation, key: str, viewer) -> Paragraph | None:

@@ -11,27 +11,25 @@ from consult.consultations.diffing import Change, compare_versions
 from consult.consultations.importer import MAX_BYTES, ImportProblem, decode_upload
 from consult.consultations.models import Consultation, DocumentVersion
 from consult.consultations.schedule import (
-    format_event_time,
-    format_local_date,
-    mark_request_arrival,
     request_time,
 )
-from consult.consultations.status import commenting_status, heading_html, reading_outline
+from consult.consultations.status import reading_outline
+from consult.db import required
 from consult.errors import DomainError
 from consult.extensions import db
 from consult.forms import ActionForm
-from consult.permissions import coordinator_required, is_coordinator, public, require
+from consult.permissions import (
+    coordinator_required,
+    is_coordinator,
+    public,
+    require,
+    require_found,
+)
 from consult.policy.consultations import can_view_version
 from consult.tracking.services import updates_of
 
 # cli_group=None: ``flask import-draft`` sits at the top level, beside the other commands.
 bp = Blueprint("consultations", __name__, cli_group=None)
-bp.before_app_request(mark_request_arrival)  # "open" is judged when the request arrived
-bp.add_app_template_global(commenting_status, "commenting_status")
-bp.add_app_template_global(services.consultations_by_phase, "consultations_by_phase")
-bp.add_app_template_global(heading_html, "heading_html")
-bp.add_app_template_filter(format_local_date, "local_date")
-bp.add_app_template_filter(format_event_time, "local_instant")
 
 
 def _consultation(slug) -> Consultation:
@@ -209,11 +207,11 @@ def draft(slug):
 @public
 def version(slug, number):
     consultation = _consultation(slug)
-    found = versions.version_by_number(consultation, number)
-    require(found is not None and can_view_version(current_user, found))
+    found = require_found(versions.version_by_number(consultation, number))
+    require(can_view_version(current_user, found))
     if not found.is_published:
         return redirect(url_for("consultations.preview", slug=slug))
-    latest = versions.latest_published_version(consultation)
+    latest = required(versions.latest_published_version(consultation))  # found, at least
     return _render_version(consultation, found, is_current=latest.id == found.id)
 
 
@@ -221,9 +219,8 @@ def version(slug, number):
 @public
 def permalink(slug, key):
     consultation = _consultation(slug)
-    paragraph = versions.resolve_permalink(consultation, key, current_user)
-    require(paragraph is not None)
-    latest = versions.latest_published_version(consultation)
+    paragraph = require_found(versions.resolve_permalink(consultation, key, current_user))
+    latest = required(versions.latest_published_version(consultation))  # the paragraph's
     if paragraph.version_id == latest.id:
         return redirect(url_for("consultations.draft", slug=slug, _anchor=key))
     return redirect(

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from consult.audit.services import record
 from consult.comments import events as comment_events
-from consult.comments.models import Comment
+from consult.comments.models import Comment, LateStatus
 from consult.db import utcnow
 from consult.errors import DomainError, NotAllowed
 from consult.extensions import db
@@ -127,6 +127,30 @@ def open_flags():
     return rows
 
 
+def late_comments_waiting() -> list[Comment]:
+    """Late comments waiting for a coordinator's decision, oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Comment)
+            .where(Comment.late_status == LateStatus.PENDING)
+            .order_by(Comment.created_at)
+        )
+    )
+
+
+def near_duplicates(limit: int = 50) -> list[Comment]:
+    """Restricted and confidential texts that match a campaign, newest first
+    (flagged to coordinators only)."""
+    return list(
+        db.session.scalars(
+            sa.select(Comment)
+            .where(Comment.near_duplicate_of_id.is_not(None))
+            .order_by(Comment.created_at.desc())
+            .limit(limit)
+        )
+    )
+
+
 SMALL_CELL = 5
 
 
@@ -139,11 +163,11 @@ def moderation_figures(consultation_id: int) -> dict:
     """Public moderation figures for a consultation: flags, hides by reason, restores.
 
     Counts of 1–4 become None ("fewer than 5"), so nobody learns of one flag."""
-    flags = db.session.scalar(
+    flags = db.session.execute(
         sa.select(sa.func.count(Flag.id))
         .join(Comment, Flag.comment_id == Comment.id)
         .where(Comment.consultation_id == consultation_id)
-    )
+    ).scalar_one()
     hides = dict(
         db.session.execute(
             sa.select(ModerationAction.reason_code, sa.func.count())
@@ -152,16 +176,18 @@ def moderation_figures(consultation_id: int) -> dict:
                 ModerationAction.kind == ModerationKind.HIDE,
             )
             .group_by(ModerationAction.reason_code)
-        ).all()
+        )
+        .tuples()
+        .all()
     )
-    restores = db.session.scalar(
+    restores = db.session.execute(
         sa.select(sa.func.count())
         .select_from(ModerationAction)
         .where(
             ModerationAction.consultation_id == consultation_id,
             ModerationAction.kind == ModerationKind.RESTORE,
         )
-    )
+    ).scalar_one()
     return {
         "flags": suppress_small(flags),
         "hidden": {reason: suppress_small(hides.get(reason, 0)) for reason in FlagReason},

@@ -1,7 +1,6 @@
 """Flags, the moderation queue, hiding and restoring, late comments, identity reveals,
 and the public moderation figures."""
 
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,7 +9,7 @@ from consult.accounts.models import User
 from consult.accounts.services import suspend_user
 from consult.comments import forms as comment_forms
 from consult.comments import services as comment_services
-from consult.comments.models import Comment, CommentRevision, LateStatus
+from consult.comments.models import Comment, CommentRevision
 from consult.comments.queries import comment_or_404
 from consult.comments.views import render_comment_page
 from consult.consultations.schedule import request_time
@@ -21,10 +20,10 @@ from consult.forms import ActionForm
 from consult.moderation import forms, services
 from consult.moderation.models import FlagReason
 from consult.permissions import coordinator_required, login_required, public, require
+from consult.policy.comments import can_reveal_identity
+from consult.policy.moderation import can_suspend_author
 
 bp = Blueprint("moderation", __name__)
-bp.add_app_template_global(forms, "moderation_forms")
-bp.add_app_template_global(comment_forms, "comment_forms")
 
 
 def _comment(reference) -> Comment:
@@ -140,7 +139,7 @@ def decide_late(reference):
 def reveal(reference):
     comment = _comment(reference)
     form = comment_forms.ReasonForm(prefix="reveal")
-    require(current_user.is_privacy_officer, hide=False)
+    require(can_reveal_identity(current_user), hide=False)
     if not form.validate_on_submit():
         return render_comment_page(comment, 422, reveal_form=form)
     reveal = comment_services.reveal_identity(
@@ -168,22 +167,11 @@ def redact(reference, number):
 @bp.route("/admin/moderation")
 @coordinator_required
 def queue():
-    late = db.session.scalars(
-        sa.select(Comment)
-        .where(Comment.late_status == LateStatus.PENDING)
-        .order_by(Comment.created_at)
-    ).all()
-    near_duplicates = db.session.scalars(
-        sa.select(Comment)
-        .where(Comment.near_duplicate_of_id.is_not(None))
-        .order_by(Comment.created_at.desc())
-        .limit(50)
-    ).all()
     return render_template(
         "moderation/queue.html",
         flagged=services.open_flags(),
-        late=late,
-        near_duplicates=near_duplicates,
+        late=services.late_comments_waiting(),
+        near_duplicates=services.near_duplicates(),
         action_form=ActionForm(),
         hide_form=forms.HideForm(),
         late_form=comment_forms.LateDecisionForm(),
@@ -196,8 +184,8 @@ def suspend_author(reference):
     """Suspend the account that wrote a comment. For a non-public comment only a privacy
     officer may: acting on its author is acting on who wrote it."""
     comment = _comment(reference)
-    require(comment.visibility == "public" or current_user.is_privacy_officer, hide=False)
-    user = db.session.get(User, comment.author_id)
+    require(can_suspend_author(current_user, comment), hide=False)
+    user = comment.author
     if ActionForm().validate_on_submit():
         try:
             suspend_user(user, coordinator=current_user, now=request_time())

@@ -38,6 +38,7 @@ from consult.comments.models import (
     comment_addressees,
 )
 from consult.consultations.models import Consultation, Phase
+from consult.db import required
 from consult.extensions import db
 from consult.i18n import country_name
 from consult.permissions import (
@@ -53,7 +54,7 @@ WAITING = (LateStatus.PENDING, LateStatus.REFUSED)  # late comments not (yet) ac
 
 
 def _phase_of(comment: Comment) -> Phase:
-    return db.session.get(Consultation, comment.consultation_id).phase
+    return required(db.session.get(Consultation, comment.consultation_id)).phase
 
 
 def is_invited(viewer: Viewer, comment: Comment) -> bool:
@@ -129,7 +130,7 @@ def readable_comments_clause(viewer):
     clause = sa.and_(visible_comments_clause(viewer), Comment.withdrawn_at.is_(None))
     if viewer.is_coordinator:
         return clause
-    not_hidden = Comment.hidden_at.is_(None)
+    not_hidden: sa.ColumnElement[bool] = Comment.hidden_at.is_(None)
     if viewer.user_id is not None:
         not_hidden = sa.or_(not_hidden, Comment.author_id == viewer.user_id)
     return sa.and_(clause, not_hidden)

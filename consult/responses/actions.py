@@ -15,7 +15,7 @@ from consult.audit.services import record
 from consult.comments.models import Comment, Visibility
 from consult.comments.services import MAX_BODY
 from consult.consultations.models import Consultation
-from consult.db import utcnow
+from consult.db import required, utcnow
 from consult.errors import DomainError, NotAllowed
 from consult.extensions import db
 from consult.mail import external_url, send_email
@@ -41,7 +41,7 @@ MAX_EXTENSION_DAYS = 180
 
 
 def _zone(request: ResponseRequest) -> str:
-    return db.session.get(Consultation, request.consultation_id).timezone
+    return required(db.session.get(Consultation, request.consultation_id)).timezone
 
 
 def _check_body(body: str, empty_message):
@@ -207,7 +207,7 @@ def post_rejoinder(
         comment_id=comment.id,
         author_id=user.id,
         identity=identity,
-        category=user.organisation.kind,
+        category=required(user.organisation).kind,  # commenters and co-signers have one
         body=body,
         body_html=str(render_markdown(body)),
         submission_key=submission_key,
@@ -250,7 +250,7 @@ def reassign_request(
     _require_open(request)
     if not (reason or "").strip():
         raise DomainError(_l("Give the public reason for the reassignment."))
-    consultation = db.session.get(Consultation, request.consultation_id)
+    consultation = required(db.session.get(Consultation, request.consultation_id))
     if company.id == request.company_id or company not in consultation.companies:
         raise DomainError(_l("Choose another responding company of this consultation."))
     comment = request.comment
@@ -357,11 +357,13 @@ def _tell_commenters(request: ResponseRequest, kind: ResponseKind):
     """Discreet for every level: the reference and a link, never the company or text."""
     comments = [request.comment]
     if request.campaign_id is not None:
-        comments = db.session.scalars(
-            sa.select(Comment).where(
-                Comment.campaign_id == request.campaign_id, Comment.withdrawn_at.is_(None)
-            )
-        ).all()
+        comments = list(
+            db.session.scalars(
+                sa.select(Comment).where(
+                    Comment.campaign_id == request.campaign_id, Comment.withdrawn_at.is_(None)
+                )
+            ).all()
+        )
     authors = {c.author_id: c for c in comments}
     for user in db.session.scalars(sa.select(User).where(User.id.in_(authors))):
         comment = authors[user.id]

@@ -22,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 
 from consult.comments.models import LateStatus
 from consult.consultations.schedule import start_of_local_day
+from consult.db import required
 from consult.responses.models import OPEN_STATES, RequestState, ResponseRequest
 
 FINAL_WEEK_DAYS = 7
@@ -127,7 +128,7 @@ def end_pause(
         reschedule(request, zone)
         return
     days = (local_date(now, zone) - request.paused_on).days
-    request.clarification_lapsed = now >= request.pause_ends_at
+    request.clarification_lapsed = now >= required(request.pause_ends_at)  # set with paused_on
     request.paused_days += max(0, min(days, CLARIFICATION_MAX_DAYS))
     request.paused_on = None
     request.pause_ends_at = None

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from consult.accounts.models import OrganisationKind
 from consult.comments.models import Comment
 from consult.consultations.models import Consultation
+from consult.db import required
 from consult.extensions import db
 from consult.policy.comments import visible_comments_clause
 from consult.responses.deadlines import Status
@@ -40,7 +41,7 @@ def _cell_filter(sub, measure: str, dimension: str | None, key: str | None):
     if dimension == "section":
         conditions.append(sub.c.section.is_(None) if not key else sub.c.section == key)
     elif dimension == "category":
-        conditions.append(sub.c.category == OrganisationKind(key))
+        conditions.append(sub.c.category == OrganisationKind(required(key)))  # a linked cell's
     return conditions
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from consult.accounts.models import Organisation, OrganisationKind
 from consult.comments.models import Comment
 from consult.consultations.models import Consultation
+from consult.db import required
 from consult.extensions import db
 from consult.permissions import viewer_of
 from consult.policy.responses import (
@@ -20,6 +21,7 @@ from consult.policy.responses import (
 from consult.responses import deadlines
 from consult.responses.deadlines import Status, status_sql
 from consult.responses.models import (
+    Rejoinder,
     RequestState,
     Response,
     ResponseKind,
@@ -41,6 +43,7 @@ class RequestView:
     responses: list[Response] = field(default_factory=list)
     can_act: bool = False
     can_rejoin: bool = False
+    rejoinders: dict[int, list[Rejoinder]] = field(default_factory=dict)  # by response id
 
     @property
     def answer(self) -> Response | None:
@@ -77,7 +80,7 @@ def thread_requests(comment: Comment, viewer_user, now: datetime) -> list[Reques
         .unique()
         .all()
     )
-    zone = db.session.get(Consultation, comment.consultation_id).timezone
+    zone = required(db.session.get(Consultation, comment.consultation_id)).timezone
     views = []
     for request in requests:
         readable = can_read_response(viewer_user, request)
@@ -91,12 +94,13 @@ def thread_requests(comment: Comment, viewer_user, now: datetime) -> list[Reques
                 responses=list(request.responses),
                 can_act=can_answer(viewer_user, request),
                 can_rejoin=can_reply_to_company(viewer_user, request),
+                rejoinders={r.id: visible_rejoinders(viewer_user, r) for r in request.responses},
             )
         )
     return views
 
 
-def visible_rejoinders(viewer_user, response: Response):
+def visible_rejoinders(viewer_user, response: Response) -> list[Rejoinder]:
     """Rejoinders whose own thread the viewer may see."""
     viewer = viewer_of(viewer_user)
     return [r for r in response.rejoinders if can_read_rejoinder(viewer, r)]
@@ -148,7 +152,9 @@ def company_queue(company_id: int, filters: QueueFilters, now: datetime) -> Queu
         query = query.where(status.in_([s.value for s in deadlines.OPEN_STATUSES]))
     elif filters.status in {s.value for s in Status}:
         query = query.where(status == filters.status)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    total = db.session.execute(
+        sa.select(sa.func.count()).select_from(query.subquery())
+    ).scalar_one()
     pages = max(1, -(-total // QUEUE_PAGE_SIZE))
     page = min(max(1, filters.page), pages)
     due = ResponseRequest.due_on.desc() if filters.order == "-due" else ResponseRequest.due_on
@@ -180,7 +186,7 @@ def queue_choices(company_id: int):
         .distinct()
         .where(ResponseRequest.company_id == company_id, ResponseRequest.section.is_not(None))
     ).all()
-    return consultations, sorted(sections, key=_section_key)
+    return consultations, sorted((s for s in sections if s is not None), key=_section_key)
 
 
 def _section_key(section: str):

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from consult.comments.models import Campaign, Comment, LateStatus, Visibility
 from consult.consultations.models import Consultation
-from consult.db import utcnow
+from consult.db import required, utcnow
 from consult.extensions import db
 from consult.responses import deadlines
 from consult.responses.models import (
@@ -29,7 +29,7 @@ def section_of(paragraph_number: str | None) -> str | None:
 
 
 def consultation_of(comment) -> Consultation:
-    return db.session.get(Consultation, comment.consultation_id)
+    return required(db.session.get(Consultation, comment.consultation_id))
 
 
 def new_request(
@@ -153,7 +153,7 @@ def merge_campaign(campaign: Campaign, *, now: datetime | None = None) -> list[R
     ).all()
     if not members:
         return []
-    zone = db.session.get(Consultation, campaign.consultation_id).timezone
+    zone = required(db.session.get(Consultation, campaign.consultation_id)).timezone
     targets = _campaign_requests(campaign.id)
     created = []
     for member in members:  # earliest due first: it sets the campaign request's clock

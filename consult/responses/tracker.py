@@ -20,6 +20,8 @@ rate or median is shown only when it rests on at least 5 requests and its numera
 is shown.
 """
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -194,7 +196,7 @@ def _medians(sub) -> dict[int, tuple[float, int]]:
 
 
 def _lines(dimension_keys: dict[str, list]) -> list[list]:
-    lines = [
+    lines: list[list] = [  # of 2-tuples (main, position) and 3-tuples (by dimension)
         [("main", m) for m in MEASURES] + [("main", REQUESTS)],
         [("position", p.value) for p in Position] + [("main", Status.ANSWERED.value)],
     ]
@@ -237,7 +239,7 @@ def _company_figures(company, totals, sections, categories, median) -> CompanyFi
     raw_main = totals or dict.fromkeys([REQUESTS, *MEASURES, "on_time"], 0) | {
         f"p_{p.value}": 0 for p in Position
     }
-    values = {("main", m): raw_main[m] for m in [*MEASURES, REQUESTS]}
+    values: dict[tuple[str, ...], int] = {("main", m): raw_main[m] for m in [*MEASURES, REQUESTS]}
     values |= {("position", p.value): raw_main[f"p_{p.value}"] for p in Position}
     keyed = {
         "section": {r["section"] or "": r for r in sections},
@@ -284,7 +286,8 @@ def tracker_figures(now: datetime, consultation: Consultation | None = None) -> 
     """Every company's figures, for one consultation or across all public ones."""
     sub = population(now, consultation.id if consultation is not None else None)
     totals = {r["company_id"]: r for r in _tallies(sub, sub.c.company_id)}
-    sections, categories = {}, {}
+    sections: dict[int, list] = {}  # company id -> tallies per section
+    categories: dict[int, list] = {}  # company id -> tallies per category
     for r in _tallies(sub, sub.c.company_id, sub.c.section):
         sections.setdefault(r["company_id"], []).append(r)
     for r in _tallies(sub, sub.c.company_id, sub.c.category):
@@ -325,3 +328,9 @@ def find_cell(
     rows = company.by_section if dimension == "section" else company.by_category
     row = next((r for r in rows if (r.key or "") == (key or "")), None)
     return row.cells.get(measure) if row is not None else None
+
+
+def company_slug(name: str) -> str:
+    """A readable address part from a company's public name (never its database id)."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "company"

@@ -1,25 +1,16 @@
 """The public tracker: per consultation and across consultations, with the list behind
 every figure. The same figures for every viewer."""
 
-import re
-import unicodedata
-
 from flask import render_template, request
 from flask_login import current_user
 
 from consult.consultations.schedule import request_time
 from consult.consultations.services import visible_consultation_or_404
-from consult.permissions import public, require
+from consult.permissions import public, require, require_found
 from consult.responses import charts
 from consult.responses.drilldown import drill_rows
 from consult.responses.models import POSITION_LABELS, Position
-from consult.responses.tracker import MEASURES, REQUESTS, find_cell, tracker_figures
-
-
-def company_slug(name: str) -> str:
-    """A readable address part from a company's public name (never its database id)."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "company"
+from consult.responses.tracker import MEASURES, REQUESTS, company_slug, find_cell, tracker_figures
 
 
 def _consultation(slug):
@@ -52,15 +43,16 @@ def _drill(consultation):
     valid = {*MEASURES, REQUESTS} | {f"p_{p.value}" for p in Position}
     require(measure in valid and dimension in (None, "section", "category"))
     figures = tracker_figures(now, consultation)
-    company = next(
-        (
-            c.company
-            for c in figures.companies
-            if company_slug(c.company.name) == request.args.get("company")
-        ),
-        None,
+    company = require_found(
+        next(
+            (
+                c.company
+                for c in figures.companies
+                if company_slug(c.company.name) == request.args.get("company")
+            ),
+            None,
+        )
     )
-    require(company is not None)
     cell = find_cell(figures, company.id, measure, dimension, key)
     # Withheld cells have no list: its length would tell what the table keeps back.
     require(cell is not None and cell.linkable)
@@ -110,5 +102,3 @@ def register(bp):
     @public
     def tracker_list_all():
         return _drill(None)
-
-    bp.add_app_template_global(company_slug, "company_slug")

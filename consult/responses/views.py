@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from consult.consultations.models import Consultation
 from consult.consultations.schedule import request_time
+from consult.db import required
 from consult.errors import DomainError, NotAllowed
 from consult.extensions import db
 from consult.permissions import (
@@ -26,9 +27,6 @@ from consult.responses.models import Position, Response, ResponseKind
 # cli_group=None: ``flask tracker`` sits at the top level, beside the other commands.
 bp = Blueprint("responses", __name__, cli_group=None)
 bp.cli.add_command(cli.tracker_command)
-bp.add_app_template_global(queries.thread_requests, "thread_requests")
-bp.add_app_template_global(queries.visible_rejoinders, "visible_rejoinders")
-bp.add_app_template_global(forms, "response_forms")
 tracker_views.register(bp)
 
 
@@ -67,12 +65,22 @@ def queue():
 
 def _page(req, status=200, **given):
     comment = req.comment
-    consultation = db.session.get(Consultation, req.consultation_id)
+    consultation = required(db.session.get(Consultation, req.consultation_id))
     now = request_time()
     view = next(
         (v for v in queries.thread_requests(comment, current_user, now) if v.request.id == req.id),
         None,
     )
+    can_act = can_answer(current_user, req)
+    edit_forms = {
+        r.reference: forms.EditResponseForm(
+            prefix=f"edit-{r.reference}",
+            data={"body": r.body, "position": r.position.value if r.position else None},
+        )
+        for r in (req.responses if can_act else [])
+    }
+    if "edit_form" in given:
+        edit_forms[given["edit_reference"]] = given.pop("edit_form")
     context = dict(
         req=req,
         comment=comment,
@@ -80,7 +88,9 @@ def _page(req, status=200, **given):
         view=view,
         now=now,
         viewer=viewer_of(current_user),
-        can_act=can_answer(current_user, req),
+        can_act=can_act,
+        edit_forms=edit_forms,
+        rejoinders={r.id: queries.visible_rejoinders(current_user, r) for r in req.responses},
         answer_form=forms.AnswerForm(prefix="answer"),
         decline_form=forms.DeclineForm(prefix="decline"),
         clarify_form=forms.ClarifyForm(prefix="clarify"),
@@ -243,7 +253,7 @@ def _coordinator_action(reference, form, name, run, done):
 @coordinator_required
 def reassign(reference):
     req = _request(reference)
-    consultation = db.session.get(Consultation, req.consultation_id)
+    consultation = required(db.session.get(Consultation, req.consultation_id))
     form = forms.ReassignForm(prefix="reassign", companies=consultation.companies)
 
     def run(target, form):

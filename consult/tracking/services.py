@@ -49,12 +49,14 @@ def record_planned_date(
 
 def timeline_events(consultation) -> list[TimelineEvent]:
     """The consultation's events, oldest first."""
-    return db.session.scalars(
-        sa.select(TimelineEvent)
-        .where(TimelineEvent.consultation_id == consultation.id)
-        .options(selectinload(TimelineEvent.version))
-        .order_by(TimelineEvent.occurred_at, TimelineEvent.id)
-    ).all()
+    return list(
+        db.session.scalars(
+            sa.select(TimelineEvent)
+            .where(TimelineEvent.consultation_id == consultation.id)
+            .options(selectinload(TimelineEvent.version))
+            .order_by(TimelineEvent.occurred_at, TimelineEvent.id)
+        ).all()
+    )
 
 
 @dataclass
