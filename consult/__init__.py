@@ -131,6 +131,7 @@ def register_template_helpers(app):
     from flask_login import current_user
 
     from consult import i18n
+    from consult.accounts.models import company_slug
     from consult.comments import display
     from consult.consultations.schedule import format_event_time, format_local_date
     from consult.consultations.status import commenting_status, heading_html
@@ -143,7 +144,6 @@ def register_template_helpers(app):
     )
     from consult.policy.commitments import can_read_commitment_text
     from consult.policy.site import abilities_of
-    from consult.responses.tracker import company_slug
     from consult.text import render_markdown, stored_html
 
     filters = {

@@ -1,7 +1,9 @@
 """People and their organisations."""
 
 import enum
+import re
 import secrets
+import unicodedata
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -147,3 +149,9 @@ class Invitation(Model):
 
     organisation: Mapped[Organisation] = relationship()
     invited_by: Mapped[User] = relationship(foreign_keys=[invited_by_id])
+
+
+def company_slug(name: str) -> str:
+    """A readable address part from a company's public name (never its database id)."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "company"

@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from consult.accounts.models import company_slug
 from consult.commitments import forms, services
 from consult.commitments.models import Commitment, CommitmentStatus, SourceKind
 from consult.consultations.models import Consultation
@@ -16,7 +17,6 @@ from consult.extensions import db
 from consult.permissions import Role, coordinator_required, public, require, role_required
 from consult.policy.consultations import can_view_consultation
 from consult.responses.models import Response
-from consult.responses.tracker import company_slug
 
 bp = Blueprint("commitments", __name__)
 

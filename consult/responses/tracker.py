@@ -20,8 +20,6 @@ rate or median is shown only when it rests on at least 5 requests and its numera
 is shown.
 """
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -328,9 +326,3 @@ def find_cell(
     rows = company.by_section if dimension == "section" else company.by_category
     row = next((r for r in rows if (r.key or "") == (key or "")), None)
     return row.cells.get(measure) if row is not None else None
-
-
-def company_slug(name: str) -> str:
-    """A readable address part from a company's public name (never its database id)."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "company"

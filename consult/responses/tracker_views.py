@@ -4,13 +4,14 @@ every figure. The same figures for every viewer."""
 from flask import render_template, request
 from flask_login import current_user
 
+from consult.accounts.models import company_slug
 from consult.consultations.schedule import request_time
 from consult.consultations.services import visible_consultation_or_404
 from consult.permissions import public, require, require_found
 from consult.responses import charts
 from consult.responses.drilldown import drill_rows
 from consult.responses.models import POSITION_LABELS, Position
-from consult.responses.tracker import MEASURES, REQUESTS, company_slug, find_cell, tracker_figures
+from consult.responses.tracker import MEASURES, REQUESTS, find_cell, tracker_figures
 
 
 def _consultation(slug):
