@@ -6,6 +6,11 @@ import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
+from consult.accounts.models import User
+from consult.accounts.passwords import password_problem
+from consult.accounts.services import create_coordinator
+from consult.demo import load_demo_data
+from consult.errors import DomainError
 from consult.extensions import db
 
 
@@ -21,10 +26,6 @@ from consult.extensions import db
 @with_appcontext
 def create_coordinator_command(email, privacy_officer, name, password_file):
     """Create a coordinator account."""
-    from consult.accounts.passwords import password_problem
-    from consult.accounts.services import create_coordinator
-    from consult.errors import DomainError
-
     if password_file:
         password = password_file.read_text(encoding="utf-8").rstrip("\r\n")
     else:
@@ -48,9 +49,6 @@ def create_coordinator_command(email, privacy_officer, name, password_file):
 @with_appcontext
 def demo_data_command(if_empty):
     """Load the demonstration data (clearly labelled as such)."""
-    from consult.accounts.models import User
-    from consult.demo import load_demo_data
-
     if db.session.scalar(sa.select(sa.func.count()).select_from(User)):
         if if_empty:
             click.echo("The database already has data; demonstration data not loaded.")

@@ -3,10 +3,11 @@
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from flask import current_app, render_template, request, session
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 
+from consult.accounts.models import User
 from consult.extensions import db, login_manager
 
 SIGNED_IN_AT = "signed_in_at"
@@ -23,8 +24,6 @@ def init_login(app):
 
 
 def _load_user(session_token: str):
-    from consult.accounts.models import User
-
     return db.session.scalar(sa.select(User).where(User.session_token == session_token))
 
 
@@ -49,8 +48,6 @@ def _enforce_absolute_lifetime():
 
 def _unauthorized():
     """Signed out mid-form: show what was typed instead of throwing it away."""
-    from flask import flash, redirect, url_for
-
     if request.method == "POST":
         kept = {
             key: value

@@ -4,6 +4,8 @@ import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
+from consult.comments.campaigns import rebuild
+from consult.consultations.models import Consultation
 from consult.extensions import db
 
 campaigns_cli = AppGroup("campaigns", help="Campaign detection.")
@@ -13,9 +15,6 @@ campaigns_cli = AppGroup("campaigns", help="Campaign detection.")
 @click.argument("slug", required=False)
 def rebuild_command(slug):
     """Recompute campaigns for one consultation (by slug), or for all."""
-    from consult.comments.campaigns import rebuild
-    from consult.consultations.models import Consultation
-
     query = sa.select(Consultation).order_by(Consultation.id)
     if slug:
         query = query.where(Consultation.slug == slug)

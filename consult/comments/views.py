@@ -7,7 +7,7 @@ from flask_login import current_user
 from consult import throttle
 from consult.comments import forms, queries, services
 from consult.comments.cli import campaigns_cli
-from consult.comments.models import Campaign, CommentKind, Reply, ReplyIdentity
+from consult.comments.models import Campaign, CommentKind, IdentityReveal, Reply, ReplyIdentity
 from consult.consultations import versions
 from consult.consultations.models import Consultation, Paragraph
 from consult.consultations.schedule import request_time
@@ -520,8 +520,6 @@ def campaign(reference):
 @bp.route("/my/comments")
 @login_required
 def mine():
-    from consult.comments.models import IdentityReveal
-
     comments = queries.my_comments(current_user)
     reveals = (
         db.session.scalars(

@@ -14,6 +14,7 @@ from consult.consultations.services import visible_consultation_or_404
 from consult.db import required
 from consult.errors import DomainError
 from consult.extensions import db
+from consult.forms import ActionForm
 from consult.permissions import Role, coordinator_required, public, require, role_required
 from consult.policy.consultations import can_view_consultation
 from consult.responses.models import Response
@@ -175,8 +176,6 @@ def confirm(reference):
 @coordinator_required
 def reject(reference):
     commitment = _commitment(reference)
-    from consult.forms import ActionForm
-
     if ActionForm().validate_on_submit():
         try:
             services.reject_proposal(commitment, coordinator=current_user, now=request_time())

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from consult.comments import queries as comment_queries
 from consult.consultations import forms, services, versions
+from consult.consultations.cli import import_draft_from_file
 from consult.consultations.diffing import Change, compare_versions
 from consult.consultations.importer import MAX_BYTES, ImportProblem, decode_upload
 from consult.consultations.models import Consultation, DocumentVersion
@@ -386,6 +387,4 @@ def discard_version(slug):
 @click.option("--publish", is_flag=True, help="Publish the version at once.")
 def import_draft_command(slug, path, publish):
     """Import a Markdown draft into a consultation (as the system, audited)."""
-    from consult.consultations.cli import import_draft_from_file
-
     import_draft_from_file(slug, path, publish=publish)

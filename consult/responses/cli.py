@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from consult.consultations.models import Consultation
 from consult.db import utcnow
 from consult.extensions import db
+from consult.responses.tracker import tracker_figures
 
 HEADERS = [
     "company",
@@ -30,8 +31,6 @@ HEADERS = [
 
 def tracker_rows(consultation, now):
     """The published figures (small cells withheld, exactly as on the page)."""
-    from consult.responses.tracker import tracker_figures
-
     rows = []
     for figures in tracker_figures(now, consultation).companies:
         cells, row = figures.row.cells, figures.row

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from consult.comments.views import render_comment_page
 from consult.consultations.models import Consultation
 from consult.consultations.schedule import request_time
 from consult.db import required
@@ -227,8 +228,6 @@ def rejoinder(reference):
 
 def _thread(comment, status, form, reference):
     """The comment page again, with the reply and its text kept."""
-    from consult.comments.views import render_comment_page
-
     return render_comment_page(comment, status, rejoinder_form=form, rejoinder_for=reference)
 
 
