@@ -204,7 +204,7 @@ def test_late_comment_is_seen_only_by_author_and_coordinators_until_accepted(cli
     )
     db.session.commit()
     page = client.get(f"/comments/{comment.reference}").get_data(as_text=True)
-    assert BODY in page and "late" in page
+    assert BODY in page and '<span class="badge">late</span>' in page  # accepted: plain "late"
 
 
 def test_draft_consultation_comments_are_hidden_from_everyone_but_coordinators(world):
@@ -222,6 +222,7 @@ def test_draft_consultation_comments_are_hidden_from_everyone_but_coordinators(w
 
 _levels = st.sampled_from(list(Visibility))
 _late = st.sampled_from([None, "pending", "accepted", "refused"])
+_invitation = st.sampled_from([None, "open", "revoked"])
 
 
 @settings(
@@ -229,26 +230,34 @@ _late = st.sampled_from([None, "pending", "accepted", "refused"])
 )
 @given(
     specs=st.lists(
-        st.tuples(
-            _levels, _late, st.booleans(), st.booleans(), st.sampled_from(["author", "other"])
-        ),
+        st.tuples(_levels, _late, _invitation, st.booleans(), st.sampled_from(["author", "other"])),
         min_size=1,
         max_size=6,
     ),
     viewer_index=st.integers(min_value=0, max_value=len(VIEWERS) - 1),
+    draft=st.booleans(),
 )
-def test_can_view_comment_and_visible_comments_agree(world, specs, viewer_index):
+def test_can_view_comment_and_visible_comments_agree(world, specs, viewer_index, draft):
     from consult.comments.models import Comment, CosignInvitation
+    from consult.consultations.models import Phase
 
+    world.consultation.phase = Phase.PUBLISHED  # to post; the example's phase is set below
     comments = []
-    for level, late, invited, north_only, who in specs:
+    for level, late, invitation, north_only, who in specs:
         comment = world.post(
             level, author=getattr(world, who), companies=[world.north.id] if north_only else None
         )
         comment.late_status = late
-        if invited and level in (Visibility.RESTRICTED, Visibility.CONFIDENTIAL):
-            db.session.add(CosignInvitation(comment_id=comment.id, user_id=world.invitee.id))
+        if invitation and level in (Visibility.RESTRICTED, Visibility.CONFIDENTIAL):
+            revoked_at = POSTED_AT if invitation == "revoked" else None
+            db.session.add(
+                CosignInvitation(
+                    comment_id=comment.id, user_id=world.invitee.id, revoked_at=revoked_at
+                )
+            )
         comments.append(comment)
+    # A consultation taken back to draft: its comments are for coordinators only.
+    world.consultation.phase = Phase.DRAFT if draft else Phase.PUBLISHED
     db.session.commit()
     name = VIEWERS[viewer_index]
     viewer = VISITOR if name == "visitor" else getattr(world, name)
@@ -275,4 +284,5 @@ def test_can_view_comment_and_visible_comments_agree(world, specs, viewer_index)
         "DELETE FROM comments",
     ]:
         db.session.execute(db.text(statement))
+    world.consultation.phase = Phase.PUBLISHED
     db.session.commit()
