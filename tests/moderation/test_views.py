@@ -102,7 +102,9 @@ def test_suspending_the_author_of_a_public_comment(client, make_client, world):
     assert author.get("/my/comments").status_code == 302  # signed out everywhere
 
 
-def test_only_a_privacy_officer_suspends_the_author_of_a_non_public_comment(client, world):
+def test_only_a_privacy_officer_suspends_the_author_of_a_non_public_comment(
+    client, make_client, world
+):
     comment = world.post(Visibility.ANONYMOUS)
     client.sign_in(world.coordinator)
     response = client.post(
@@ -111,6 +113,18 @@ def test_only_a_privacy_officer_suspends_the_author_of_a_non_public_comment(clie
         token_from=f"/comments/{comment.reference}",
     )
     assert response.status_code == 403
+    db.session.refresh(world.author)
+    assert world.author.status == UserStatus.ACTIVE
+    officer = make_client()
+    officer.sign_in(world.officer)
+    response = officer.post(
+        f"/comments/{comment.reference}/suspend-author",
+        {},
+        token_from=f"/comments/{comment.reference}",
+    )
+    assert response.status_code == 302
+    db.session.refresh(world.author)
+    assert world.author.status == UserStatus.SUSPENDED
 
 
 def test_public_figures_suppress_small_cells(client, world):
