@@ -263,6 +263,7 @@ def confirm_email_change(token):
     except (tokens.LinkExpired, tokens.LinkInvalid) as exc:
         return _link_error(exc)
     except DomainError as exc:
+        db.session.rollback()  # a refused action keeps nothing it wrote
         return render_template("accounts/link_error.html", message=exc.message), 409
     return render_template("accounts/confirm_email_change.html", form=form), _status(form)
 

@@ -60,6 +60,7 @@ def approve(user_id):
             user, coordinator=current_user, kind=form.kind.data, match=match
         )
     except DomainError as exc:
+        db.session.rollback()  # a refused action keeps nothing it wrote
         flash(exc.message, "error")
         return _registrations_page(status=422)
     db.session.commit()
@@ -120,6 +121,7 @@ def companies():
                 coordinator=current_user,
             )
         except DomainError as exc:
+            db.session.rollback()  # a refused action keeps nothing it wrote
             form.name.errors = [exc.message]
         else:
             db.session.commit()
@@ -142,6 +144,7 @@ def invite():
                 coordinator=current_user,
             )
         except DomainError as exc:
+            db.session.rollback()  # a refused action keeps nothing it wrote
             form.email.errors = [exc.message]
         else:
             db.session.commit()

@@ -302,6 +302,7 @@ def _act(reference, make_form, form_name, error_field, act, done, anchor=None):
     try:
         act(comment, form)
     except DomainError as exc:
+        db.session.rollback()  # a refused action keeps nothing it wrote
         getattr(form, error_field).errors = [exc.message]
         return render_comment_page(comment, exc.status_code, **{form_name: form})
     db.session.commit()

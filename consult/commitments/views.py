@@ -135,6 +135,7 @@ def new(slug):
                 consultation, draft, actor=current_user, now=request_time()
             )
         except DomainError as exc:
+            db.session.rollback()  # a refused action keeps nothing it wrote
             form.text.errors = [*form.text.errors, exc.message]
         else:
             db.session.commit()
@@ -165,6 +166,7 @@ def confirm(reference):
             now=request_time(),
         )
     except DomainError as exc:
+        db.session.rollback()  # a refused action keeps nothing it wrote
         form.public_wording.errors = [exc.message]
         return _show(commitment, exc.status_code, confirm_form=form)
     db.session.commit()
@@ -180,6 +182,7 @@ def reject(reference):
         try:
             services.reject_proposal(commitment, coordinator=current_user, now=request_time())
         except DomainError as exc:
+            db.session.rollback()  # a refused action keeps nothing it wrote
             flash(exc.message, "error")
         else:
             db.session.commit()
@@ -210,6 +213,7 @@ def change_status(reference):
             now=request_time(),
         )
     except DomainError as exc:
+        db.session.rollback()  # a refused action keeps nothing it wrote
         form.note.errors = [*form.note.errors, exc.message]
         return _show(commitment, exc.status_code, status_form=form)
     db.session.commit()

@@ -39,6 +39,7 @@ def _moderate(reference, form, act, done, *, name=None, then=None):
     try:
         act(comment, form)
     except DomainError as exc:
+        db.session.rollback()  # a refused action keeps nothing it wrote
         flash(exc.message, "error")
         return render_comment_page(comment, exc.status_code, **({name: form} if name else {}))
     db.session.commit()
@@ -190,6 +191,7 @@ def suspend_author(reference):
         try:
             suspend_user(user, coordinator=current_user, now=request_time())
         except DomainError as exc:
+            db.session.rollback()  # a refused action keeps nothing it wrote
             flash(exc.message, "error")
         else:
             db.session.commit()

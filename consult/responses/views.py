@@ -157,6 +157,7 @@ def respond(reference, action):
             now=request_time(),
         )
     except DomainError as exc:
+        db.session.rollback()  # a refused action keeps nothing it wrote
         form.body.errors = [*form.body.errors, exc.message]
         return _page(req, exc.status_code, **{name: form})
     db.session.commit()
@@ -187,6 +188,7 @@ def edit(reference):
                 now=request_time(),
             )
         except DomainError as exc:
+            db.session.rollback()  # a refused action keeps nothing it wrote
             form.body.errors = [*form.body.errors, exc.message]
             return _page(
                 response.request, exc.status_code, edit_form=form, edit_reference=reference
@@ -216,6 +218,7 @@ def rejoinder(reference):
         except NotAllowed:
             raise
         except DomainError as exc:
+            db.session.rollback()  # a refused action keeps nothing it wrote
             form.body.errors = [*form.body.errors, exc.message]
             return _thread(comment, exc.status_code, form, reference)
         db.session.commit()
@@ -241,6 +244,7 @@ def _coordinator_action(reference, form, name, run, done):
     try:
         run(req, form)
     except DomainError as exc:
+        db.session.rollback()  # a refused action keeps nothing it wrote
         form.reason.errors = [*form.reason.errors, exc.message]
         return _page(req, exc.status_code, **{name: form})
     db.session.commit()
