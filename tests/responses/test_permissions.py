@@ -68,8 +68,9 @@ def test_visitors_are_sent_to_sign_in_for_every_action(client, world):
     comment, request, response, proposal = _setup(world)
     for url in _posts(request, response, proposal, world.consultation.slug):
         # Signed out mid-form: the typed text comes back with a sign-in link, nothing written.
-        result = client.post(url, {"answer-body": "kept"}, csrf=False)
+        result = client.post(url, {"answer-body": "Typed before signing out"}, csrf=False)
         assert result.status_code == 401, url
+        assert "Typed before signing out" in result.get_data(as_text=True), url
     for url in ["/company/queue", f"/requests/{request.reference}"]:
         assert "/signin" in client.get(url).headers["Location"]
 
