@@ -1,5 +1,5 @@
-"""Shared fixtures: one app and schema per run (from the migrations), rows wiped after
-each test, CSRF left on, mail read back from the outbox folder.
+"""Shared fixtures: one app and schema per run (from the migrations), each test inside a
+transaction that is rolled back, CSRF left on, mail read back from the outbox folder.
 
 The database is SQLite in a temporary folder by default, or TEST_DATABASE_URL
 (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/consult_test).
@@ -7,14 +7,17 @@ The database is SQLite in a temporary folder by default, or TEST_DATABASE_URL
 
 import os
 import re
+from contextlib import contextmanager
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask import g
+from flask import current_app, g
+from flask.globals import app_ctx
 from flask_migrate import upgrade
+from flask_sqlalchemy.session import Session as FlaskSession
 
 from config import Config
 from consult import create_app, throttle
@@ -41,12 +44,30 @@ def _reset_schema(url):
     engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def app(tmp_path_factory):
-    url = _test_database_url(tmp_path_factory)
-    _reset_schema(url)
-    instance = tmp_path_factory.mktemp("instance")
-    app = create_app(
+def _allow_savepoints(engine):
+    """Let SQLAlchemy, not pysqlite, begin SQLite transactions, so SAVEPOINT works.
+
+    pysqlite begins a transaction only before a write and mishandles SAVEPOINT; this is
+    the workaround in SQLAlchemy's SQLite dialect documentation ("Serializable isolation /
+    Savepoints / Transactional DDL"). Reads then also run inside the transaction, as on
+    PostgreSQL.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @sa.event.listens_for(engine, "connect")
+    def _no_driver_transactions(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+    engine.dispose()  # connections opened by the migrations predate the hooks
+
+
+def _create_test_app(url, instance):
+    return create_app(
         Config,
         TESTING=True,
         SECRET_KEY="test-secret-key-not-for-production",
@@ -61,35 +82,117 @@ def app(tmp_path_factory):
         ARGON2_PARALLELISM=1,
         SERVER_NAME="consult.test",
     )
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    url = _test_database_url(tmp_path_factory)
+    _reset_schema(url)
+    app = _create_test_app(url, tmp_path_factory.mktemp("instance"))
     with app.app_context():
         upgrade()
+        _allow_savepoints(db.engine)
     return app
 
 
-@pytest.fixture(autouse=True)
-def _clean_state(app):
-    """Every test starts with empty tables, empty outbox and fresh rate limits."""
-    ctx = app.app_context()
-    ctx.push()
-    yield
-    db.session.rollback()
-    db.session.remove()
-    with db.engine.begin() as connection:
-        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-        if db.engine.dialect.name == "postgresql":
-            # Table names come from the models, not from input.
-            truncate = f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"
-            connection.execute(sa.text(truncate))
-        else:
-            # Campaigns and comments refer to each other: switch the checks off to empty them.
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            for name in tables:
-                connection.execute(sa.text(f"DELETE FROM {name}"))  # noqa: S608
-            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+# One transaction per test --------------------------------------------------------------
+
+
+class _JoinedSession(FlaskSession):
+    """A session that runs on the connection it was given.
+
+    Flask-SQLAlchemy 3's ``get_bind`` answers with the app's engine whatever the session
+    is bound to (pallets-eco/flask-sqlalchemy#1167), so the test's connection is
+    returned here instead.
+    """
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        if bind is None and self.bind is not None:
+            return self.bind
+        return super().get_bind(mapper, clause, bind, **kwargs)
+
+
+_connections = {}  # app -> the connection of the running test
+
+
+def _joined_session():
+    # An app without a test transaction (one a test builds for itself) gets a session on
+    # its own engine, as without these fixtures. Threads must not reach here with an app
+    # that has one: a connection is not shared between threads (see tests/browser).
+    return _JoinedSession(
+        db=db,
+        bind=_connections.get(current_app._get_current_object()),
+        join_transaction_mode="create_savepoint",
+        query_cls=db.Query,
+    )
+
+
+# One session per app context, as Flask-SQLAlchemy's own scoped session does.
+_joined_sessions = sa.orm.scoped_session(
+    _joined_session, scopefunc=lambda: id(app_ctx._get_current_object())
+)
+
+
+@contextmanager
+def _rolled_back(app, monkeypatch):
+    """Run the block inside one transaction on one connection, rolled back at the end.
+
+    ``db.session`` joins that transaction in "create_savepoint" mode: the application's
+    ``commit()`` releases a SAVEPOINT and ``rollback()`` (as the error handlers do) rolls
+    back to it, so "nothing was written" still holds after an error, and the outer
+    transaction ends only here. Needs the app's context.
+    """
+    connection = db.engine.connect()
+    transaction = connection.begin()
+    _connections[app] = connection
+    monkeypatch.setattr(db, "session", _joined_sessions)
+    try:
+        yield connection
+    finally:
+        _joined_sessions.remove()
+        del _connections[app]
+        transaction.rollback()
+        connection.close()
+
+
+def _reset_outside_state(app):
+    """What the database transaction does not undo: rate limits and mail files."""
     throttle.reset_all()
     for path in Path(app.config["MAIL_OUTBOX_DIR"]).glob("*.eml"):
         path.unlink()
-    ctx.pop()
+
+
+@pytest.fixture(autouse=True)
+def _database(app, monkeypatch):
+    """Every test runs in a rolled-back transaction, with an empty outbox and fresh rate
+    limits. (tests/browser replaces this with ``committed_database``.)"""
+    with app.app_context():
+        with _rolled_back(app, monkeypatch):
+            yield
+        _reset_outside_state(app)
+
+
+@pytest.fixture
+def committed_database(app):
+    """For tests whose rows must be committed, because they are read from other threads
+    and connections: every table is emptied after the test instead of rolled back."""
+    with app.app_context():
+        yield
+        db.session.rollback()
+        db.session.remove()
+        with db.engine.begin() as connection:
+            tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+            if db.engine.dialect.name == "postgresql":
+                # Table names come from the models, not from input.
+                truncate = f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"
+                connection.execute(sa.text(truncate))
+            else:
+                # Campaigns and comments refer to each other: check the keys at commit,
+                # when every table is empty (foreign_keys=OFF is ignored in a transaction).
+                connection.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
+                for name in tables:
+                    connection.execute(sa.text(f"DELETE FROM {name}"))  # noqa: S608
+        _reset_outside_state(app)
 
 
 class _FreshGlobals:
@@ -196,22 +299,29 @@ def outbox(app):
     return Outbox(app.config["MAIL_OUTBOX_DIR"])
 
 
+# What the test transaction turns commit() and rollback() into; outside tests the
+# driver's own BEGIN and COMMIT are not counted either.
+_TRANSACTION_CONTROL = re.compile(r"(BEGIN|SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT)\b")
+
+
 @pytest.fixture
 def count_queries(app):
     """Count SQL statements run inside the ``with`` block: ``with count_queries() as n:``."""
-    from contextlib import contextmanager
 
     @contextmanager
     def counter():
         statements = []
 
         def before(conn, cursor, statement, parameters, context, executemany):
-            statements.append(statement)
+            if not _TRANSACTION_CONTROL.match(statement):
+                statements.append(statement)
 
-        sa.event.listen(db.engine, "before_cursor_execute", before)
+        # The test's own connection: engine listeners added after it was opened miss it.
+        target = _connections.get(current_app._get_current_object(), db.engine)
+        sa.event.listen(target, "before_cursor_execute", before)
         try:
             yield statements
         finally:
-            sa.event.remove(db.engine, "before_cursor_execute", before)
+            sa.event.remove(target, "before_cursor_execute", before)
 
     return counter

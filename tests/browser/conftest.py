@@ -42,6 +42,15 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture(autouse=True)
+def _database(committed_database):
+    """Committed rows, emptied after each test, instead of the rolled-back transaction of
+    the other tests: the live server answers from its own threads, each on its own
+    connection (a connection must not be shared between threads), and those see only
+    what is committed."""
+    return committed_database
+
+
 class LiveServer:
     def __init__(self, app):
         self._server = make_server("127.0.0.1", 0, app, threaded=True)
