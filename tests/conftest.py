@@ -2,7 +2,8 @@
 transaction that is rolled back, CSRF left on, mail read back from the outbox folder.
 
 The database is SQLite in a temporary folder by default, or TEST_DATABASE_URL
-(e.g. postgresql+psycopg://postgres@127.0.0.1:5432/consult_test).
+(e.g. postgresql+psycopg://postgres@127.0.0.1:5432/consult_test). The demonstration
+data is loaded once per run, into a database of its own (``demo_app``).
 """
 
 import os
@@ -27,11 +28,15 @@ from tests import factories
 CSRF_RE = re.compile(r'name="(?:[\w-]+-)?csrf_token" type="hidden" value="([^"]+)"')
 
 
-def _test_database_url(tmp_path_factory):
+def _test_database_url(tmp_path_factory, name="test"):
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
-        return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        if name == "test":
+            return url
+        # Another database on the same server, e.g. consult_test_demo.
+        url = sa.make_url(url)
+        return url.set(database=f"{url.database}_{name}").render_as_string(hide_password=False)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / f'{name}.sqlite3'}"
 
 
 def _reset_schema(url):
@@ -41,6 +46,18 @@ def _reset_schema(url):
         if engine.dialect.name == "postgresql":
             connection.execute(sa.text("DROP SCHEMA public CASCADE"))
             connection.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def _postgresql_database(url, *, drop=False):
+    """Create (or drop) the database of ``url`` on its server."""
+    url = sa.make_url(url)
+    engine = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    name = engine.dialect.identifier_preparer.quote(url.database)
+    with engine.connect() as connection:
+        connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
+        if not drop:
+            connection.execute(sa.text(f"CREATE DATABASE {name}"))
     engine.dispose()
 
 
@@ -93,6 +110,34 @@ def app(tmp_path_factory):
         upgrade()
         _allow_savepoints(db.engine)
     return app
+
+
+@pytest.fixture(scope="session")
+def demo_app(app, tmp_path_factory):
+    """A second app over a database of its own holding the demonstration data, loaded
+    once per run. Tests read it through ``demo`` and ``demo_client``, which roll back
+    whatever they write, or through the live server (browser tests, which only read).
+
+    It comes after ``app``: the rate limiter is one object, and its storage is the
+    one of the last app created; both apps share it, and it is emptied after each test.
+    """
+    from consult.demo import load_demo_data
+
+    url = _test_database_url(tmp_path_factory, "demo")
+    postgresql = sa.make_url(url).get_backend_name() == "postgresql"
+    if postgresql:
+        _postgresql_database(url)
+    demo = _create_test_app(url, tmp_path_factory.mktemp("demo-instance"))
+    with demo.app_context():
+        upgrade()
+        load_demo_data()
+        db.session.commit()
+        _allow_savepoints(db.engine)
+    yield demo
+    with demo.app_context():
+        db.engine.dispose()
+    if postgresql:
+        _postgresql_database(url, drop=True)
 
 
 # One transaction per test --------------------------------------------------------------
@@ -193,6 +238,19 @@ def committed_database(app):
                 for name in tables:
                     connection.execute(sa.text(f"DELETE FROM {name}"))  # noqa: S608
         _reset_outside_state(app)
+
+
+@pytest.fixture
+def demo(demo_app, monkeypatch):
+    """The demonstration data, in the current app context, inside a transaction rolled
+    back after the test (push order: the test's own app, then this one)."""
+    with demo_app.app_context(), _rolled_back(demo_app, monkeypatch):
+        yield demo_app
+
+
+@pytest.fixture
+def demo_client(demo):
+    return Client(demo.test_client())
 
 
 class _FreshGlobals:

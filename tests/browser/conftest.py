@@ -8,6 +8,7 @@ it, so there they fail instead).
 import json
 import os
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -53,9 +54,23 @@ def _database(committed_database):
 
 class LiveServer:
     def __init__(self, app):
-        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.app = app
+        self._server = make_server("127.0.0.1", 0, self._dispatch, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def _dispatch(self, environ, start_response):
+        return self.app(environ, start_response)
+
+    @contextmanager
+    def serving(self, app):
+        """Answer with another app (e.g. ``demo_app``) inside the block."""
+        previous, server_name = self.app, app.config.get("SERVER_NAME")
+        self.app, app.config["SERVER_NAME"] = app, None
+        try:
+            yield
+        finally:
+            self.app, app.config["SERVER_NAME"] = previous, server_name
 
     def start(self):
         self._thread.start()

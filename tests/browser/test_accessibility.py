@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from consult.comments.models import Comment, Visibility
-from consult.demo import DEMO_PASSWORD, load_demo_data
+from consult.demo import DEMO_PASSWORD
 from consult.extensions import db
 
 OPEN = "/consultations/privacy-and-freedom-of-expression-demo"
@@ -43,9 +43,11 @@ PAGES = {
 
 
 @pytest.fixture
-def demo(app):
-    load_demo_data()
-    db.session.commit()
+def demo(demo_app, live_server):
+    """The demonstration data, loaded once per run into its own database, served by the
+    live server; these tests only read it (signing in writes nothing)."""
+    with live_server.serving(demo_app), demo_app.app_context():
+        yield
 
 
 @pytest.mark.parametrize("who", list(PAGES))

@@ -1,17 +1,22 @@
 """The demonstration consultation: open today, two drafts, numbering and a comparison."""
 
+import pytest
 import sqlalchemy as sa
 
 from consult.consultations import services, versions
 from consult.consultations.models import Consultation, Phase
 from consult.consultations.schedule import request_time
-from consult.demo import COMPANIES, load_demo_data
+from consult.demo import COMPANIES
 from consult.extensions import db
 
 
+@pytest.fixture
+def client(demo_client):
+    """The demonstration data, loaded once per run into its own database."""
+    return demo_client
+
+
 def test_the_demo_consultation_is_open_with_two_published_drafts(client):
-    load_demo_data()
-    db.session.commit()
     demo = db.session.scalar(sa.select(Consultation).where(Consultation.phase == Phase.PUBLISHED))
     assert "(demo)" in demo.title
     assert demo.is_open_at(request_time())

@@ -1,10 +1,10 @@
 """The demonstration data shows company answers, tracker variety and commitments."""
 
+import pytest
 import sqlalchemy as sa
 
 from consult.commitments.models import Commitment, CommitmentStatus
 from consult.consultations.schedule import request_time
-from consult.demo import load_demo_data
 from consult.extensions import db
 from consult.responses.deadlines import Status, status_at
 from consult.responses.models import (
@@ -17,9 +17,13 @@ from consult.responses.models import (
 )
 
 
+@pytest.fixture
+def client(demo_client):
+    """The demonstration data, loaded once per run into its own database."""
+    return demo_client
+
+
 def test_demo_has_every_kind_of_answer_state_and_commitment(client):
-    load_demo_data()
-    db.session.commit()
     requests = db.session.scalars(sa.select(ResponseRequest)).all()
     now = request_time()
     statuses = {status_at(r, now) for r in requests}
