@@ -48,9 +48,10 @@ check-migrations: install ## Fail when the models and the migrations disagree
 	$(BIN)/python -m pytest tests/test_migrations.py
 
 .PHONY: lint
-lint: install ## Lint with ruff
+lint: install ## Lint with ruff; check types with mypy (settings in pyproject.toml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 .PHONY: fmt
 fmt: install ## Format with ruff
