@@ -10,13 +10,37 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip==25.3
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+# requirements.lock pins every package, dependencies of dependencies included, with hashes;
+# pip refuses anything else. Packages no longer in the lock are removed, so .venv holds
+# exactly what it lists. The project itself is installed without build isolation: its build
+# backend (setuptools) comes from the lock too.
+$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements.lock
+	@$(BIN)/pip freeze --exclude-editable | sed 's/[=@ ].*//' | tr 'A-Z_.' 'a-z--' | sort >$(VENV)/.present
+	@sed -n 's/^\([A-Za-z0-9][A-Za-z0-9._-]*\)==.*/\1/p' requirements.lock | tr 'A-Z_.' 'a-z--' | sort >$(VENV)/.locked
+	@stale=$$(comm -23 $(VENV)/.present $(VENV)/.locked); \
+	rm -f $(VENV)/.present $(VENV)/.locked; \
+	if [ -n "$$stale" ]; then echo "Removing packages no longer locked:" $$stale; \
+	$(BIN)/pip uninstall --quiet --yes $$stale; fi
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	$(BIN)/pip check
 	touch $@
 
 .PHONY: install
-install: $(VENV)/.installed ## Create .venv and install the pinned dependencies
+install: $(VENV)/.installed ## Create .venv and install exactly what requirements.lock lists
+
+# pip-tools runs from a throwaway virtual environment: it is not a dependency of Consult.
+PIP_TOOLS := pip-tools==7.6.2
+
+.PHONY: lock
+lock: ## Re-resolve requirements.lock from pyproject.toml (LOCK_ARGS=--upgrade for newer releases)
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(PYTHON) -m venv "$$tmp" && \
+	"$$tmp/bin/python" -m pip install --quiet pip==25.3 $(PIP_TOOLS) && \
+	CUSTOM_COMPILE_COMMAND="make lock" "$$tmp/bin/pip-compile" --quiet --generate-hashes \
+		--allow-unsafe --all-build-deps --strip-extras --extra dev \
+		--no-emit-index-url --no-emit-find-links --no-emit-trusted-host \
+		$(LOCK_ARGS) --output-file requirements.lock pyproject.toml
 
 # axe-core for the browser tests' accessibility checks (pinned in package-lock.json).
 node_modules/.installed: package-lock.json
