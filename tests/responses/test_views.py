@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from consult.comments.models import Reply, Visibility
 from consult.extensions import db
-from consult.responses.models import RequestState, Response, ResponseRequest
+from consult.responses.models import Rejoinder, RequestState, Response, ResponseRequest
 
 
 def request_for(comment, company):
@@ -305,6 +305,49 @@ def test_the_author_replies_to_an_answer_and_others_cannot(make_client, world):
         token_from=url,
     )
     assert response.status_code == 403
+
+
+TOO_LONG = "x" * 20_000 + " and the last words KEEP-ME"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("", "Write your reply."),  # refused by the form
+        ("   ", "Write your reply."),  # refused by the service
+        (TOO_LONG, "cannot be longer than 20000 characters"),
+    ],
+    ids=["empty", "blank", "too-long"],
+)
+def test_a_refused_rejoinder_comes_back_on_the_comment_page(make_client, world, body, message):
+    comment = world.post(Visibility.ANONYMOUS)
+    rep = make_client()
+    rep.sign_in(world.north_rep)
+    answer(rep, request_for(comment, world.north))
+    reply = db.session.scalar(sa.select(Response))
+    author = make_client()
+    author.sign_in(world.author)
+    url = f"/comments/{comment.reference}"
+    prefix = f"rejoin-{reply.reference}"
+    key = re.search(
+        rf'name="{prefix}-submission_key" type="hidden" value="([^"]+)"',
+        author.get(url).get_data(as_text=True),
+    ).group(1)
+    response = author.post(
+        f"/responses/{reply.reference}/rejoinder",
+        {f"{prefix}-body": body, f"{prefix}-submission_key": key},
+        prefix=prefix,
+        token_from=url,
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert f"<h1>Comment {comment.reference}</h1>" in page  # the comment page, not an error page
+    error = re.search(rf'id="{prefix}-body-error">([^<]*)<', page)
+    assert error and message in error.group(1)
+    if body.strip():
+        assert "KEEP-ME</textarea>" in page  # the typed text is kept in the box
+    assert db.session.scalar(sa.select(sa.func.count(Rejoinder.id))) == 0
+    assert "KEEP-ME" not in make_client().get(url).get_data(as_text=True)
 
 
 def test_overdue_wording_in_the_thread(client, world):
