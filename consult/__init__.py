@@ -136,13 +136,6 @@ def register_template_helpers(app):
     from consult.consultations.schedule import format_event_time, format_local_date
     from consult.consultations.status import commenting_status, heading_html
     from consult.forms import ActionForm
-    from consult.policy.comments import (
-        can_comment,
-        can_read_body,
-        shown_author,
-        shown_reply_author,
-    )
-    from consult.policy.commitments import can_read_commitment_text
     from consult.policy.site import abilities_of
     from consult.text import render_markdown, stored_html
 
@@ -159,14 +152,6 @@ def register_template_helpers(app):
         "amendment_preview": display.amendment_preview,
         "amendment_segments": display.amendment_segments,
         "local_time": display.local_time,
-        "comment_when": display.comment_when,
-        "reply_when": display.reply_when,
-        # How a comment and its author are shown to the viewer the view passed in.
-        "shown_author": shown_author,
-        "shown_reply_author": shown_reply_author,
-        "can_read_body": can_read_body,
-        "may_take_part": can_comment,
-        "can_see_commitment_text": can_read_commitment_text,
     }
     for name, function in filters.items():
         app.add_template_filter(function, name)

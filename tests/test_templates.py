@@ -26,7 +26,11 @@ ROLE_CHECKS = {
     "is_stakeholder",
     "can_act",
 }
-FORBIDDEN_MODULES = re.compile(r"\.(queries|services|actions|forms|drilldown|tracker)$")
+# Queries and services run SQL; forms are built by views; rules (consult.policy and the
+# role checks in consult.permissions) are applied by views before rendering.
+FORBIDDEN_MODULES = re.compile(
+    r"\.(queries|services|actions|forms|drilldown|tracker)$|^consult\.(policy|permissions)\b"
+)
 
 
 def _is_form(value) -> bool:
@@ -40,8 +44,8 @@ def forbidden_reason(name: str, value) -> str | None:
     if _is_form(value):
         return f"{name} constructs a form"
     module = getattr(value, "__module__", "") or ""
-    if FORBIDDEN_MODULES.search(module):
-        return f"{name} is a query helper or service ({module})"
+    if callable(value) and FORBIDDEN_MODULES.search(module):
+        return f"{name} is a query helper, service or rule ({module})"
     return None
 
 
@@ -99,14 +103,19 @@ def test_context_processors_hand_templates_no_forms_classes_or_modules(app, clie
         ("{{ forms.RejoinderForm(prefix='x').hidden_tag() }}", "module"),
         ("{{ RejoinderForm().hidden_tag() }}", "constructs a form"),
         ("{% if current_user.is_coordinator %}tools{% endif %}", "decides a permission"),
+        ("{% if can_read_body(viewer, comment) %}text{% endif %}", "rule"),
     ],
 )
 def test_the_checker_catches_each_kind_of_violation(app, source, expected):
+    from consult.policy.comments import can_read_body
     from consult.responses import forms, queries
 
     env = app.jinja_env.overlay()
     env.globals.update(
-        thread_requests=queries.thread_requests, forms=forms, RejoinderForm=forms.RejoinderForm
+        thread_requests=queries.thread_requests,
+        forms=forms,
+        RejoinderForm=forms.RejoinderForm,
+        can_read_body=can_read_body,
     )
     problems = template_problems(env, source)
     assert problems and expected in problems[0]

@@ -1,5 +1,12 @@
-"""Template helpers for comments: when they were written and how amendments read."""
+"""What a viewer is shown of comments, replies and rejoinders, decided before rendering;
+and display helpers for amendments and receipts.
 
+Views call ``present()`` with everything a page displays; templates read the result
+(``shown[comment].author``, ``.readable``, ``.when``) and decide nothing themselves.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from flask_babel import format_date
@@ -7,9 +14,40 @@ from flask_babel import format_date
 from consult.comments.models import Comment
 from consult.consultations.diffing import word_diff
 from consult.i18n import format_instant
+from consult.permissions import viewer_of
 from consult.policy.comments import (
+    ShownAuthor,
+    can_read_body,
+    shown_author,
+    shown_reply_author,
     shows_exact_time,
 )
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One viewer's view of one comment, reply or rejoinder."""
+
+    author: ShownAuthor
+    when: str  # date and time for public threads, the date only otherwise
+    readable: bool = True  # a comment's text (replies carry their own withdrawn/hidden flags)
+
+
+def present(
+    user, zone: str, *, comments: Iterable[Comment] = (), replies: Iterable = ()
+) -> dict[object, Shown]:
+    """How ``user`` is shown each comment and each reply (or rejoinder), by object."""
+    viewer = viewer_of(user)
+    shown: dict[object, Shown] = {}
+    for comment in comments:
+        shown[comment] = Shown(
+            author=shown_author(viewer, comment),
+            when=comment_when(comment, zone),
+            readable=can_read_body(viewer, comment),
+        )
+    for reply in replies:
+        shown[reply] = Shown(author=shown_reply_author(viewer, reply), when=reply_when(reply, zone))
+    return shown
 
 
 def comment_when(comment: Comment, zone: str) -> str:

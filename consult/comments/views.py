@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from consult import throttle
-from consult.comments import forms, queries, services
+from consult.comments import display, forms, queries, services
 from consult.comments.cli import campaigns_cli
 from consult.comments.models import Campaign, CommentKind, IdentityReveal, Reply, ReplyIdentity
 from consult.consultations import versions
@@ -23,7 +23,6 @@ from consult.permissions import (
     public,
     require,
     require_found,
-    viewer_of,
 )
 from consult.policy.comments import (
     can_comment,
@@ -181,7 +180,7 @@ def thread(slug, key):
         paragraph=paragraph,
         key=key,
         page=page,
-        viewer=viewer_of(current_user),
+        shown=display.present(current_user, consultation.timezone, comments=page.comments),
     )
 
 
@@ -200,7 +199,6 @@ def _show_context(comment, consultation, **forms_given):
     context = dict(
         comment=comment,
         consultation=consultation,
-        viewer=viewer_of(user),
         readable=can_read_body(user, comment),
         is_author=is_author,
         revisions=queries.revisions_of(comment) if services.is_engaged(comment) else [],
@@ -217,6 +215,13 @@ def _show_context(comment, consultation, **forms_given):
     )
     context.update(_responses_context(comment, now, forms_given))
     context.update(_moderation_context(comment))
+    rejoinders = [r for v in context["request_views"] for rs in v.rejoinders.values() for r in rs]
+    context["shown"] = display.present(
+        user,
+        consultation.timezone,
+        comments=[comment],
+        replies=[*context["replies"], *rejoinders],
+    )
     if is_author:
         companies = consultation.companies
         context.update(
@@ -508,13 +513,13 @@ def campaign(reference):
     members = queries.campaign_members(current_user, group)
     require(group.formed_at is not None and bool(members))
 
-    consultation = db.session.get(Consultation, group.consultation_id)
+    consultation = required(db.session.get(Consultation, group.consultation_id))
     return render_template(
         "comments/campaign.html",
         campaign=group,
         members=members,
         consultation=consultation,
-        viewer=viewer_of(current_user),
+        shown=display.present(current_user, consultation.timezone, comments=members),
     )
 
 

@@ -16,6 +16,7 @@ from consult.errors import DomainError
 from consult.extensions import db
 from consult.forms import ActionForm
 from consult.permissions import Role, coordinator_required, public, require, role_required
+from consult.policy.commitments import can_read_commitment_text, can_see_proposal
 from consult.policy.consultations import can_view_consultation
 from consult.responses.models import Response
 
@@ -26,10 +27,18 @@ def _consultation(slug) -> Consultation:
     return visible_consultation_or_404(slug, current_user)
 
 
-def _list(template, commitments, **context):
+def _full_text(commitments) -> set[str]:
+    """References of the commitments whose own text this viewer reads (the others show
+    the coordinators' public wording)."""
+    return {c.reference for c in commitments if can_read_commitment_text(current_user, c)}
+
+
+def _list(template, commitments, proposals=(), **context):
     return render_template(
         template,
         commitments=commitments,
+        proposals=proposals,
+        full_text=_full_text([*commitments, *proposals]),
         now=request_time(),
         paragraphs=services.related_paragraphs(commitments),
         statuses=list(CommitmentStatus),
@@ -67,17 +76,7 @@ def _commitment(reference) -> Commitment:
     require(can_view_consultation(current_user, consultation))
 
     if not commitment.is_confirmed:  # proposals: the coordinators and the company only
-        require(
-            current_user.is_authenticated
-            and current_user.can_act
-            and (
-                current_user.role == Role.COORDINATOR
-                or (
-                    current_user.role == Role.COMPANY_REP
-                    and current_user.organisation_id == commitment.company_id
-                )
-            )
-        )
+        require(can_see_proposal(current_user, commitment))
     return commitment
 
 
@@ -86,6 +85,7 @@ def _show(commitment, status=200, **given):
     context = dict(
         commitment=commitment,
         consultation=consultation,
+        full_text=_full_text([commitment]),
         now=request_time(),
         paragraphs=services.related_paragraphs([commitment]).get(commitment.id, []),
         status_form=forms.StatusForm(prefix="status"),

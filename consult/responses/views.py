@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from consult.comments import display
 from consult.comments.views import render_comment_page
 from consult.consultations.models import Consultation
 from consult.consultations.schedule import request_time
@@ -18,7 +19,6 @@ from consult.permissions import (
     login_required,
     require,
     role_required,
-    viewer_of,
 )
 from consult.policy.comments import can_view_comment
 from consult.policy.responses import can_answer, can_see_request
@@ -59,9 +59,17 @@ def queue():
         "responses/queue.html",
         form=form,
         page=page,
-        viewer=viewer_of(current_user),
+        shown=_shown_in_queue(page),
         now=request_time(),
     )
+
+
+def _shown_in_queue(page):
+    """Each row's comment as this representative is shown it, in its consultation's zone."""
+    shown: dict[object, display.Shown] = {}
+    for req, _status in page.rows:
+        shown |= display.present(current_user, req.consultation.timezone, comments=[req.comment])
+    return shown
 
 
 def _page(req, status=200, **given):
@@ -73,6 +81,7 @@ def _page(req, status=200, **given):
         None,
     )
     can_act = can_answer(current_user, req)
+    rejoinders = {r.id: queries.visible_rejoinders(current_user, r) for r in req.responses}
     edit_forms = {
         r.reference: forms.EditResponseForm(
             prefix=f"edit-{r.reference}",
@@ -88,10 +97,15 @@ def _page(req, status=200, **given):
         consultation=consultation,
         view=view,
         now=now,
-        viewer=viewer_of(current_user),
         can_act=can_act,
         edit_forms=edit_forms,
-        rejoinders={r.id: queries.visible_rejoinders(current_user, r) for r in req.responses},
+        rejoinders=rejoinders,
+        shown=display.present(
+            current_user,
+            consultation.timezone,
+            comments=[comment],
+            replies=[r for listed in rejoinders.values() for r in listed],
+        ),
         answer_form=forms.AnswerForm(prefix="answer"),
         decline_form=forms.DeclineForm(prefix="decline"),
         clarify_form=forms.ClarifyForm(prefix="clarify"),
