@@ -36,6 +36,6 @@ def visible_proposals_clause(user):
     """The SQL form of ``can_see_proposal``."""
     if is_coordinator(user):
         return sa.true()
-    if is_company_rep(user):
+    if is_company_rep(user) and user.organisation_id is not None:
         return Commitment.company_id == user.organisation_id
-    return sa.false()
+    return sa.false()  # (comparing with a missing organisation would match the group's)
