@@ -472,3 +472,21 @@ def privacy_officers():
         )
         .order_by(User.display_name)
     ).all()
+
+
+def recent_invitations(limit: int = 100) -> list[Invitation]:
+    """The latest invitations of company representatives, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Invitation).order_by(Invitation.created_at.desc()).limit(limit)
+        )
+    )
+
+
+def company_representatives() -> list[User]:
+    """Every company representative's account, by name."""
+    return list(
+        db.session.scalars(
+            sa.select(User).where(User.role == Role.COMPANY_REP).order_by(User.display_name)
+        )
+    )

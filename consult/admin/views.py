@@ -1,12 +1,11 @@
 """Coordinator pages for people: registrations, companies and their representatives."""
 
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from consult.accounts import forms, services
-from consult.accounts.models import Invitation, Organisation, OrganisationKind, User, UserStatus
+from consult.accounts.models import Organisation, OrganisationKind, User, UserStatus
 from consult.errors import DomainError
 from consult.extensions import db
 from consult.permissions import Role, coordinator_required, require
@@ -90,12 +89,8 @@ def _invitation_form():
 
 
 def _companies_page(company_form=None, invitation_form=None):
-    invitations = db.session.scalars(
-        sa.select(Invitation).order_by(Invitation.created_at.desc()).limit(100)
-    ).all()
-    representatives = db.session.scalars(
-        sa.select(User).where(User.role == Role.COMPANY_REP).order_by(User.display_name)
-    ).all()
+    invitations = services.recent_invitations()
+    representatives = services.company_representatives()
     failed = any(f is not None and f.errors for f in (company_form, invitation_form))
     page = render_template(
         "admin/companies.html",

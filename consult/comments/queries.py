@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from consult.comments.models import Campaign, Comment, CommentRevision, Reply
+from consult.comments.models import Campaign, Comment, CommentRevision, IdentityReveal, Reply
 from consult.consultations.models import Paragraph
 from consult.extensions import db
 from consult.permissions import require, require_found
@@ -161,4 +161,18 @@ def campaign_members(viewer, campaign: Campaign) -> list[Comment]:
                 visible_comments(viewer).where(Comment.campaign_id == campaign.id)
             ).order_by(Comment.created_at, Comment.id)
         ).all()
+    )
+
+
+def identity_reveals(comments: list[Comment]) -> list[IdentityReveal]:
+    """Every privacy officer's look at who wrote these comments, newest first (listed
+    to their author)."""
+    if not comments:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(IdentityReveal)
+            .where(IdentityReveal.comment_id.in_([c.id for c in comments]))
+            .order_by(IdentityReveal.created_at.desc())
+        )
     )

@@ -7,7 +7,7 @@ from flask_login import current_user
 from consult import throttle
 from consult.comments import display, forms, queries, services
 from consult.comments.cli import campaigns_cli
-from consult.comments.models import Campaign, CommentKind, IdentityReveal, Reply, ReplyIdentity
+from consult.comments.models import Campaign, CommentKind, Reply, ReplyIdentity
 from consult.consultations import versions
 from consult.consultations.models import Consultation, Paragraph
 from consult.consultations.schedule import request_time
@@ -527,13 +527,5 @@ def campaign(reference):
 @login_required
 def mine():
     comments = queries.my_comments(current_user)
-    reveals = (
-        db.session.scalars(
-            db.select(IdentityReveal)
-            .where(IdentityReveal.comment_id.in_([c.id for c in comments]))
-            .order_by(IdentityReveal.created_at.desc())
-        ).all()
-        if comments
-        else []
-    )
+    reveals = queries.identity_reveals(comments)
     return render_template("comments/mine.html", comments=comments, reveals=reveals)

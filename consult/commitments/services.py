@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from consult.accounts.models import Organisation
+from consult.accounts.models import Organisation, company_slug
 from consult.audit.services import record
 from consult.commitments.models import (
     Commitment,
@@ -29,6 +29,7 @@ from consult.policy.commitments import (
     can_record_commitment,
     visible_proposals_clause,
 )
+from consult.policy.consultations import visible_consultations_clause
 from consult.policy.responses import can_read_response
 from consult.responses.models import Response
 from consult.text import render_markdown
@@ -274,6 +275,13 @@ def change_status(
 # --- reading ------------------------------------------------------------------------------
 
 
+def responding_company(slug: str) -> Organisation | None:
+    """The responding company of a public consultation whose name reads as ``slug``."""
+    public = db.session.scalars(sa.select(Consultation).where(visible_consultations_clause(None)))
+    companies = {c.id: c for consultation in public for c in consultation.companies}
+    return next((c for c in companies.values() if company_slug(c.name) == slug), None)
+
+
 def public_commitments(
     *, consultation: Consultation | None = None, company: Organisation | None = None
 ) -> list[Commitment]:
@@ -281,7 +289,7 @@ def public_commitments(
     query = (
         sa.select(Commitment)
         .join(Consultation, Consultation.id == Commitment.consultation_id)
-        .where(Commitment.confirmed_at.is_not(None), Consultation.phase != "draft")
+        .where(Commitment.confirmed_at.is_not(None), visible_consultations_clause(None))
     )
     if consultation is not None:
         query = query.where(Commitment.consultation_id == consultation.id)

@@ -5,7 +5,6 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from consult.accounts.models import company_slug
 from consult.commitments import forms, services
 from consult.commitments.models import Commitment, CommitmentStatus, SourceKind
 from consult.consultations.models import Consultation
@@ -61,9 +60,7 @@ def index(slug):
 @bp.route("/companies/<name>/commitments")
 @public
 def company(name):
-    public = db.session.scalars(db.select(Consultation).where(Consultation.phase != "draft"))
-    companies = {c.id: c for consultation in public for c in consultation.companies}
-    found = next((c for c in companies.values() if company_slug(c.name) == name), None)
+    found = services.responding_company(name)
     require(found is not None)
     return _list(
         "commitments/company.html", services.public_commitments(company=found), company=found
