@@ -23,11 +23,18 @@ class BaseForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", self.default_prefix)
         super().__init__(*args, **kwargs)
+        self.refusals: list[str] = []
+
+    def refuse(self, message) -> None:
+        """Record why the action was refused, for the page to say (a button has no field
+        to attach the reason to)."""
+        self.refusals.append(str(message))
 
     def form_level_errors(self) -> list[str]:
-        """Errors not attached to a visible field, such as an expired CSRF token."""
+        """Errors not attached to a visible field: an expired CSRF token, a refusal."""
         csrf = getattr(self, "csrf_token", None)
-        return [CSRF_EXPIRED_MESSAGE] if csrf is not None and csrf.errors else []
+        expired = [str(CSRF_EXPIRED_MESSAGE)] if csrf is not None and csrf.errors else []
+        return expired + self.refusals
 
 
 class ActionForm(BaseForm):

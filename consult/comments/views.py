@@ -308,7 +308,10 @@ def _act(reference, make_form, form_name, error_field, act, done, anchor=None):
         act(comment, form)
     except DomainError as exc:
         db.session.rollback()  # a refused action keeps nothing it wrote
-        getattr(form, error_field).errors = [exc.message]
+        if error_field is None:
+            form.refuse(exc.message)
+        else:
+            getattr(form, error_field).errors = [exc.message]
         return render_comment_page(comment, exc.status_code, **{form_name: form})
     db.session.commit()
     flash(done, "success")
@@ -466,7 +469,7 @@ def withdraw_cosignature(reference):
         reference,
         lambda _c: ActionForm(),
         "action_form",
-        "csrf_token",
+        None,  # a button: the page states the refusal above the comment
         act,
         _("Your organisation's co-signature is withdrawn."),
     )

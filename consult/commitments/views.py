@@ -87,6 +87,7 @@ def _show(commitment, status=200, **given):
         paragraphs=services.related_paragraphs([commitment]).get(commitment.id, []),
         status_form=forms.StatusForm(prefix="status"),
         confirm_form=forms.ConfirmForm(prefix="confirm"),
+        decline_form=ActionForm(prefix="decline"),
     )
     context.update(given)
     return render_template("commitments/show.html", **context), status
@@ -175,15 +176,17 @@ def confirm(reference):
 @coordinator_required
 def reject(reference):
     commitment = _commitment(reference)
-    if ActionForm().validate_on_submit():
-        try:
-            services.reject_proposal(commitment, coordinator=current_user, now=request_time())
-        except DomainError as exc:
-            db.session.rollback()  # a refused action keeps nothing it wrote
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
-            flash(_("The proposal is declined; it stays unpublished."), "success")
+    form = ActionForm(prefix="decline")
+    if not form.validate_on_submit():
+        return _show(commitment, 422, decline_form=form)
+    try:
+        services.reject_proposal(commitment, coordinator=current_user, now=request_time())
+    except DomainError as exc:
+        db.session.rollback()  # a refused action keeps nothing it wrote
+        form.refuse(exc.message)
+        return _show(commitment, exc.status_code, decline_form=form)
+    db.session.commit()
+    flash(_("The proposal is declined; it stays unpublished."), "success")
     return redirect(url_for("commitments.index", slug=commitment.consultation.slug))
 
 

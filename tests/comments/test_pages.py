@@ -187,12 +187,6 @@ def test_a_cosigner_withdraws_their_organisations_cosignature(client, make_clien
     assert cosignature.withdrawn_at is not None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug: a refused withdrawal puts its message on the page's action form, whose "
-    "errors comments/show.html never prints (and form_level_errors() would call it an "
-    "expired session); the page says nothing.",
-)
 def test_withdrawing_a_cosignature_twice_says_why(client, world):
     comment = world.post(Visibility.PUBLIC, body="Worth endorsing.")
     url = _cosigned_through_the_page(client, world, comment)

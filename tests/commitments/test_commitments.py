@@ -343,8 +343,9 @@ def test_a_declined_proposal_is_never_published(make_client, world):
 
     coordinator = make_client()
     coordinator.sign_in(world.coordinator)
-    # The token under the name the view reads (the page's button sends another: see below).
-    done = coordinator.post(f"{url}/reject", {}, token_from=url, follow_redirects=True)
+    done = coordinator.post(
+        f"{url}/reject", {}, prefix="decline", token_from=url, follow_redirects=True
+    )
     assert "The proposal is declined; it stays unpublished." in done.get_data(as_text=True)
     assert db.session.scalar(sa.select(Commitment.rejected_at)) is not None
     assert make_client().get(url).status_code == 404
@@ -360,12 +361,6 @@ def test_a_declined_proposal_is_never_published(make_client, world):
     assert make_client().get(url).status_code == 404
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug: the page's 'Decline the proposal' button posts the confirm form's token "
-    "(confirm-csrf_token) but the reject view validates an unprefixed ActionForm, so the "
-    "click redirects to the list without declining anything or saying why.",
-)
 def test_a_coordinator_declines_a_proposal_with_the_pages_button(make_client, world):
     url = _propose(make_client, world, "Publish a yearly report.")
     coordinator = make_client()
