@@ -1,5 +1,9 @@
 """Headers, error pages and limits that apply to every response."""
 
+import re
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+
 import pytest
 from flask import abort
 
@@ -22,9 +26,19 @@ def test_session_cookie_is_httponly_and_lax(client):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-def test_remember_me_lasts_at_most_30_days(app):
+def _expires(response, name):
+    cookie = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith(f"{name}="))
+    return parsedate_to_datetime(re.search(r"Expires=([^;]+)", cookie).group(1))
+
+
+def test_remember_me_lasts_at_most_30_days(app, client):
     assert app.config["REMEMBER_COOKIE_DURATION"].days <= 30
     assert app.config["PERMANENT_SESSION_LIFETIME"].total_seconds() == 12 * 3600
+    # The cookies a browser is actually given (not only the settings).
+    response = client.sign_in(factories.stakeholder(), remember=True)
+    now = datetime.now(UTC)
+    assert _expires(response, "remember_token") <= now + timedelta(days=30, minutes=1)
+    assert _expires(response, "session") <= now + timedelta(hours=12, minutes=1)
 
 
 @pytest.mark.parametrize(
