@@ -1,9 +1,46 @@
-"""Consult: a stakeholder consultation platform."""
+"""Consult: a stakeholder consultation platform.
+
+The app factory imports every package; nothing in them imports this module, so the
+imports stay at the top (a blueprint's module importing ``consult`` would be a start-up
+cycle: none does, and import-linter's layer contract would show one). Extensions are
+reached as ``extensions.db``: a name ``db`` bound here would hide the module consult.db,
+which the migrations read.
+"""
 
 from flask import Flask
+from flask_login import current_user
+from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import consult.mail  # noqa: F401  (registers the send-after-commit hooks)
+import consult.models  # noqa: F401  (every table, for Alembic and the ORM)
 from config import BASE_DIR, Config
+from consult import cli, errors, extensions, i18n
+from consult.accounts.models import company_slug
+from consult.accounts.sessions import init_login
+from consult.accounts.views import bp as accounts_bp
+from consult.admin.views import bp as admin_bp
+from consult.audit.views import bp as audit_bp
+from consult.comments import campaigns, display
+from consult.comments.views import bp as comments_bp
+from consult.commitments.views import bp as commitments_bp
+from consult.consultations.schedule import (
+    format_event_time,
+    format_local_date,
+    mark_request_arrival,
+)
+from consult.consultations.status import commenting_status, heading_html
+from consult.consultations.views import bp as consultations_bp
+from consult.forms import ActionForm
+from consult.main.views import bp as main_bp
+from consult.moderation.views import bp as moderation_bp
+from consult.policy.site import abilities_of
+from consult.responses import subscribers as response_subscribers
+from consult.responses.views import bp as responses_bp
+from consult.security import init_security
+from consult.text import render_markdown, stored_html
+from consult.tracking import subscribers as tracking_subscribers
+from consult.tracking.views import bp as tracking_bp
 
 
 def create_app(config_object=Config, **overrides):
@@ -35,32 +72,26 @@ def create_app(config_object=Config, **overrides):
 
 
 def register_extensions(app):
-    import consult.models  # noqa: F401  (every table, for Alembic and the ORM)
-    from consult import i18n
-    from consult.accounts.sessions import init_login
-    from consult.extensions import babel, db, limiter, migrate
-
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
-    babel.init_app(
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(
+        app, extensions.db, directory=str(BASE_DIR / "migrations"), render_as_batch=True
+    )
+    extensions.babel.init_app(
         app,
         locale_selector=i18n.select_locale,
         timezone_selector=i18n.select_timezone,
         default_translation_directories=str(BASE_DIR / "consult" / "translations"),
     )
     app.config["RATELIMIT_STORAGE_URI"] = app.config.get("RATELIMIT_STORAGE_URI") or "memory://"
-    limiter.init_app(app)
+    extensions.limiter.init_app(app)
     init_login(app)
-    import consult.mail  # noqa: F401  (registers the send-after-commit hooks)
 
     with app.app_context():
-        _configure_sqlite(db.engine)
+        _configure_sqlite(extensions.db.engine)
 
 
 def _configure_sqlite(engine):
     """WAL, foreign keys and a busy timeout for every SQLite connection."""
-    from sqlalchemy import event
-
     if engine.dialect.name != "sqlite":
         return
 
@@ -76,27 +107,12 @@ def _configure_sqlite(engine):
 def register_subscribers():
     """Connect the lifecycle subscribers, layer by layer, lowest first: receivers run in
     the order they were connected (see consult/events.py). Connecting twice is harmless."""
-    from consult.comments import campaigns
-    from consult.responses import subscribers as responses
-    from consult.tracking import subscribers as tracking
-
-    tracking.subscribe()
+    tracking_subscribers.subscribe()
     campaigns.subscribe()
-    responses.subscribe()
+    response_subscribers.subscribe()
 
 
 def register_blueprints(app):
-    from consult.accounts.views import bp as accounts_bp
-    from consult.admin.views import bp as admin_bp
-    from consult.audit.views import bp as audit_bp
-    from consult.comments.views import bp as comments_bp
-    from consult.commitments.views import bp as commitments_bp
-    from consult.consultations.views import bp as consultations_bp
-    from consult.main.views import bp as main_bp
-    from consult.moderation.views import bp as moderation_bp
-    from consult.responses.views import bp as responses_bp
-    from consult.tracking.views import bp as tracking_bp
-
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
@@ -110,15 +126,10 @@ def register_blueprints(app):
 
 
 def register_error_handlers(app):
-    from consult.errors import register_error_handlers as register
-
-    register(app)
+    errors.register_error_handlers(app)
 
 
 def register_request_hooks(app):
-    from consult.consultations.schedule import mark_request_arrival
-    from consult.security import init_security
-
     init_security(app)
     app.before_request(mark_request_arrival)  # "open" is judged when the request arrived
 
@@ -128,17 +139,6 @@ def register_template_helpers(app):
     only. Templates get no query helper and no form class; what the rules decided comes
     from the views, and the role-level abilities as ``may`` (a test walks the templates
     to keep it so)."""
-    from flask_login import current_user
-
-    from consult import i18n
-    from consult.accounts.models import company_slug
-    from consult.comments import display
-    from consult.consultations.schedule import format_event_time, format_local_date
-    from consult.consultations.status import commenting_status, heading_html
-    from consult.forms import ActionForm
-    from consult.policy.site import abilities_of
-    from consult.text import render_markdown, stored_html
-
     filters = {
         "markdown": render_markdown,
         "stored_html": stored_html,
@@ -169,6 +169,4 @@ def register_template_helpers(app):
 
 
 def register_commands(app):
-    from consult.cli import register
-
-    register(app)
+    cli.register(app)
