@@ -3,6 +3,8 @@
 import logging
 import re
 
+from flask_login import current_user
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -54,6 +56,4 @@ def init_security(app):
 
 
 def _signed_in():
-    from flask_login import current_user
-
     return bool(getattr(current_user, "is_authenticated", False))

@@ -13,6 +13,7 @@ from babel.dates import format_date, format_time
 from flask import g, has_request_context
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from consult.db import utcnow
 
@@ -101,8 +102,6 @@ def format_local_date(day: date | None) -> str:
 
 def format_event_time(instant: datetime | None, consultation) -> str:
     """An event's time in the reader's zone; visitors get the consultation's zone."""
-    from flask_login import current_user
-
     if instant is None:
         return ""
     signed_in = getattr(current_user, "is_authenticated", False)
