@@ -72,9 +72,10 @@ check-migrations: install ## Fail when the models and the migrations disagree
 	$(BIN)/python -m pytest tests/test_migrations.py
 
 .PHONY: lint
-lint: install ## Lint with ruff; check types with mypy (settings in pyproject.toml)
+lint: install ## Lint with ruff; check the layer contracts and types (settings in pyproject.toml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/mypy
 
 .PHONY: fmt
