@@ -370,3 +370,7 @@ def test_a_coordinator_declines_a_proposal_with_the_pages_button(make_client, wo
     done = coordinator.raw.post(reject, data=_form_data(page, reject), follow_redirects=True)
     assert "The proposal is declined; it stays unpublished." in done.get_data(as_text=True)
     assert db.session.scalar(sa.select(Commitment.rejected_at)) is not None
+    declined = coordinator.get(url).get_data(as_text=True)
+    assert "proposal declined by the coordinators" in declined
+    assert "Declined by the coordinators on" in declined
+    assert "not public until a coordinator confirms it" not in declined
