@@ -43,9 +43,19 @@ class _OrderedSet(MutableSet):
 
 
 class Event(blinker.NamedSignal):
-    """A named signal whose receivers run in the order they were connected."""
+    """A named signal whose receivers run in the order they were connected.
+
+    Receivers are connected for any sender: blinker runs those connected for one sender
+    after all those for any sender, which would break the order, so ``connect`` refuses a
+    sender (a receiver that cares about one kind of sender checks it itself).
+    """
 
     set_class = _OrderedSet  # type: ignore[assignment]
+
+    def connect(self, receiver, sender: Any = blinker.ANY, weak: bool = True):
+        if sender is not blinker.ANY:
+            raise TypeError(f"{self.name}: connect receivers for any sender, in layer order")
+        return super().connect(receiver, sender, weak)
 
 
 def ask(question: Event, sender: Any, **kwargs: Any) -> bool:

@@ -273,8 +273,9 @@ def publish_version(version: DocumentVersion, *, actor, now: datetime | None = N
         raise DomainError(
             _l("Another version was published since this one was imported. Import the draft again.")
         )
-    version.published_at = now
-    version.published_by_id = actor.id if actor else None
+    # Both in one step: reading ``actor.id`` may reload the actor, and the autoflush of
+    # that reload would otherwise find a published version being changed.
+    version.published_by_id, version.published_at = (actor.id if actor else None), now
     record(
         actor,
         "version.published",
