@@ -9,9 +9,12 @@ from flask.cli import with_appcontext
 from consult.accounts.models import User
 from consult.accounts.passwords import password_problem
 from consult.accounts.services import create_coordinator
+from consult.comments.cli import campaigns_cli
+from consult.consultations.cli import import_draft_command
 from consult.demo import load_demo_data
 from consult.errors import DomainError
 from consult.extensions import db
+from consult.responses.cli import tracker_command
 
 
 @click.command("create-coordinator")
@@ -60,5 +63,12 @@ def demo_data_command(if_empty):
 
 
 def register(app):
-    app.cli.add_command(create_coordinator_command)
-    app.cli.add_command(demo_data_command)
+    """Every ``flask`` command, at the top level; no blueprint adds one."""
+    for command in (
+        create_coordinator_command,
+        demo_data_command,
+        import_draft_command,
+        campaigns_cli,
+        tracker_command,
+    ):
+        app.cli.add_command(command)

@@ -6,7 +6,6 @@ from flask_login import current_user
 
 from consult import throttle
 from consult.comments import display, forms, queries, services
-from consult.comments.cli import campaigns_cli
 from consult.comments.models import Campaign, CommentKind, Reply, ReplyIdentity
 from consult.consultations import versions
 from consult.consultations.models import Consultation, Paragraph
@@ -37,8 +36,7 @@ from consult.policy.moderation import can_flag, can_moderate, can_suspend_author
 from consult.responses import forms as response_forms
 from consult.responses import queries as response_queries
 
-bp = Blueprint("comments", __name__, cli_group=None)  # `flask campaigns ...` at top level
-bp.cli.add_command(campaigns_cli)
+bp = Blueprint("comments", __name__)
 
 
 def _consultation(slug) -> Consultation:

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import click
 import sqlalchemy as sa
+from flask.cli import with_appcontext
 
 from consult.consultations import versions
 from consult.consultations.importer import ImportProblem, decode_upload
@@ -45,3 +46,13 @@ def _tally(version) -> dict[str, int]:
     if version.base_version is not None:
         counts["removed"] = sum(1 for p in version.base_version.paragraphs if p.id not in kept)
     return counts
+
+
+@click.command("import-draft")
+@click.argument("slug")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--publish", is_flag=True, help="Publish the version at once.")
+@with_appcontext
+def import_draft_command(slug, path, publish):
+    """Import a Markdown draft into a consultation (as the system, audited)."""
+    import_draft_from_file(slug, path, publish=publish)

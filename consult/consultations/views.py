@@ -1,13 +1,11 @@
 """Consultation pages: the list, each consultation, its drafts, versions and comparisons."""
 
-import click
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from consult.comments import queries as comment_queries
 from consult.consultations import forms, services, versions
-from consult.consultations.cli import import_draft_from_file
 from consult.consultations.diffing import Change, compare_versions
 from consult.consultations.importer import MAX_BYTES, ImportProblem, decode_upload
 from consult.consultations.models import Consultation, DocumentVersion
@@ -29,8 +27,7 @@ from consult.permissions import (
 from consult.policy.consultations import can_view_version
 from consult.tracking.services import updates_of
 
-# cli_group=None: ``flask import-draft`` sits at the top level, beside the other commands.
-bp = Blueprint("consultations", __name__, cli_group=None)
+bp = Blueprint("consultations", __name__)
 
 
 def _consultation(slug) -> Consultation:
@@ -379,12 +376,3 @@ def discard_version(slug):
         db.session.commit()
         flash(_("The unpublished import was discarded."), "success")
     return redirect(url_for("consultations.show", slug=slug))
-
-
-@bp.cli.command("import-draft")
-@click.argument("slug")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--publish", is_flag=True, help="Publish the version at once.")
-def import_draft_command(slug, path, publish):
-    """Import a Markdown draft into a consultation (as the system, audited)."""
-    import_draft_from_file(slug, path, publish=publish)

@@ -22,12 +22,10 @@ from consult.permissions import (
 )
 from consult.policy.comments import can_view_comment
 from consult.policy.responses import can_answer, can_see_request
-from consult.responses import actions, cli, forms, queries, tracker_views
+from consult.responses import actions, forms, queries, tracker_views
 from consult.responses.models import Position, Response, ResponseKind
 
-# cli_group=None: ``flask tracker`` sits at the top level, beside the other commands.
-bp = Blueprint("responses", __name__, cli_group=None)
-bp.cli.add_command(cli.tracker_command)
+bp = Blueprint("responses", __name__)
 tracker_views.register(bp)
 
 
