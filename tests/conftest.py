@@ -8,6 +8,7 @@ data is loaded once per run, into a database of its own (``demo_app``).
 
 import os
 import re
+import threading
 from contextlib import contextmanager
 from email import policy
 from email.parser import BytesParser
@@ -22,6 +23,7 @@ from flask_sqlalchemy.session import Session as FlaskSession
 
 from config import Config
 from consult import create_app, throttle
+from consult.demo import load_demo_data
 from consult.extensions import db
 from tests import factories
 
@@ -49,10 +51,10 @@ def _reset_schema(url):
     engine.dispose()
 
 
-def _postgresql_database(url, *, drop=False):
-    """Create (or drop) the database of ``url`` on its server."""
+def _postgresql_database(url, *, via, drop=False):
+    """Create (or drop) the database of ``url``, connected to the database ``via``."""
     url = sa.make_url(url)
-    engine = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    engine = sa.create_engine(via, isolation_level="AUTOCOMMIT")
     name = engine.dialect.identifier_preparer.quote(url.database)
     with engine.connect() as connection:
         connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
@@ -121,12 +123,10 @@ def demo_app(app, tmp_path_factory):
     It comes after ``app``: the rate limiter is one object, and its storage is the
     one of the last app created; both apps share it, and it is emptied after each test.
     """
-    from consult.demo import load_demo_data
-
     url = _test_database_url(tmp_path_factory, "demo")
     postgresql = sa.make_url(url).get_backend_name() == "postgresql"
     if postgresql:
-        _postgresql_database(url)
+        _postgresql_database(url, via=app.config["SQLALCHEMY_DATABASE_URI"])
     demo = _create_test_app(url, tmp_path_factory.mktemp("demo-instance"))
     with demo.app_context():
         upgrade()
@@ -137,7 +137,7 @@ def demo_app(app, tmp_path_factory):
     with demo.app_context():
         db.engine.dispose()
     if postgresql:
-        _postgresql_database(url, drop=True)
+        _postgresql_database(url, via=app.config["SQLALCHEMY_DATABASE_URI"], drop=True)
 
 
 # One transaction per test --------------------------------------------------------------
@@ -157,16 +157,21 @@ class _JoinedSession(FlaskSession):
         return super().get_bind(mapper, clause, bind, **kwargs)
 
 
-_connections = {}  # app -> the connection of the running test
+_connections = {}  # app -> (the connection of the running test, the test's thread)
 
 
 def _joined_session():
     # An app without a test transaction (one a test builds for itself) gets a session on
-    # its own engine, as without these fixtures. Threads must not reach here with an app
-    # that has one: a connection is not shared between threads (see tests/browser).
+    # its own engine, as without these fixtures.
+    connection, thread = _connections.get(current_app._get_current_object(), (None, None))
+    if thread not in (None, threading.get_ident()):
+        raise RuntimeError(
+            "A test's connection was used from another thread; a test served from other "
+            "threads needs committed rows (see tests/browser/conftest.py)."
+        )
     return _JoinedSession(
         db=db,
-        bind=_connections.get(current_app._get_current_object()),
+        bind=connection,
         join_transaction_mode="create_savepoint",
         query_cls=db.Query,
     )
@@ -189,7 +194,7 @@ def _rolled_back(app, monkeypatch):
     """
     connection = db.engine.connect()
     transaction = connection.begin()
-    _connections[app] = connection
+    _connections[app] = (connection, threading.get_ident())
     monkeypatch.setattr(db, "session", _joined_sessions)
     try:
         yield connection
@@ -244,8 +249,10 @@ def committed_database(app):
 def demo(demo_app, monkeypatch):
     """The demonstration data, in the current app context, inside a transaction rolled
     back after the test (push order: the test's own app, then this one)."""
-    with demo_app.app_context(), _rolled_back(demo_app, monkeypatch):
-        yield demo_app
+    with demo_app.app_context():
+        with _rolled_back(demo_app, monkeypatch):
+            yield demo_app
+        _reset_outside_state(demo_app)
 
 
 @pytest.fixture
@@ -375,7 +382,7 @@ def count_queries(app):
                 statements.append(statement)
 
         # The test's own connection: engine listeners added after it was opened miss it.
-        target = _connections.get(current_app._get_current_object(), db.engine)
+        target = _connections.get(current_app._get_current_object(), (db.engine,))[0]
         sa.event.listen(target, "before_cursor_execute", before)
         try:
             yield statements
