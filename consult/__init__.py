@@ -15,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import consult.mail  # noqa: F401  (registers the send-after-commit hooks)
 import consult.models  # noqa: F401  (every table, for Alembic and the ORM)
 from config import BASE_DIR, Config
-from consult import cli, errors, extensions, i18n
+from consult import cli, errors, extensions, i18n, routing
 from consult.accounts.models import company_slug
 from consult.accounts.sessions import init_login
 from consult.accounts.views import bp as accounts_bp
@@ -63,6 +63,7 @@ def create_app(config_object=Config, **overrides):
 
     register_extensions(app)
     register_subscribers()
+    register_url_converters(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_request_hooks(app)
@@ -110,6 +111,11 @@ def register_subscribers():
     tracking_subscribers.subscribe()
     campaigns.subscribe()
     response_subscribers.subscribe()
+
+
+def register_url_converters(app):
+    """Before the blueprints: their routes name the converters (``<number:...>``)."""
+    routing.register_url_converters(app)
 
 
 def register_blueprints(app):

@@ -44,7 +44,7 @@ def registrations():
     return _registrations_page()
 
 
-@bp.route("/registrations/<int:user_id>/approve", methods=["POST"])
+@bp.route("/registrations/<number:user_id>/approve", methods=["POST"])
 @coordinator_required
 def approve(user_id):
     user = _pending_user(user_id)
@@ -67,7 +67,7 @@ def approve(user_id):
     return redirect(url_for("admin.registrations"))
 
 
-@bp.route("/registrations/<int:user_id>/reject", methods=["POST"])
+@bp.route("/registrations/<number:user_id>/reject", methods=["POST"])
 @coordinator_required
 def reject(user_id):
     user = _pending_user(user_id)

@@ -201,7 +201,7 @@ def draft(slug):
     return _render_version(consultation, version, is_current=True)
 
 
-@bp.route("/<slug>/versions/<int:number>")
+@bp.route("/<slug>/versions/<number:number>")
 @public
 def version(slug, number):
     consultation = _consultation(slug)

@@ -151,7 +151,7 @@ def reveal(reference):
     return render_template("moderation/reveal.html", comment=comment, reveal=reveal, author=author)
 
 
-@bp.route("/comments/<reference>/revisions/<int:number>/redact", methods=["POST"])
+@bp.route("/comments/<reference>/revisions/<number:number>/redact", methods=["POST"])
 @coordinator_required
 def redact(reference, number):
     """Blank an earlier revision at the author's request; audited."""
