@@ -1,10 +1,15 @@
-"""Numbers in the path stay within what the database holds; out-of-range or malformed
-values are not found, and never reach a query."""
+"""Numbers in the path and page numbers in the query string stay within what the
+database holds; out-of-range or malformed values answer 404 or 400, never a query."""
 
 import pytest
+import sqlalchemy as sa
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import NotFound
 
-from consult.routing import MAX_NUMBER
+from consult.accounts.models import User
+from consult.demo import DEMO_PASSWORD
+from consult.extensions import db
+from consult.routing import MAX_NUMBER, InvalidAddress, page_cursor, page_number, page_url
 from tests import factories
 from tests.consultations import factories as consultation_factories
 
@@ -39,6 +44,44 @@ def test_every_numeric_path_part_uses_the_bounded_converter(app):
     assert unbounded == []
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("", 1), ("page=", 1), ("page=1", 1), ("page=7", 7), (f"page={MAX_NUMBER}", MAX_NUMBER)],
+)
+def test_a_page_number(query, expected):
+    assert page_number(MultiDict([p.split("=") for p in query.split("&") if p])) == expected
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "+1", "01", "1.5", "abc", " 1", "١", "1\x00"])
+def test_a_value_that_is_no_page_number_is_refused_with_a_message(app, value):
+    with pytest.raises(InvalidAddress) as refused:
+        page_number(MultiDict({"page": value}))
+    assert refused.value.status_code == 400 and "whole number" in str(refused.value.message)
+
+
+@pytest.mark.parametrize("value", [str(MAX_NUMBER + 1), "9" * 40, "9" * 10_000])
+def test_a_page_past_any_list_is_not_found(value):
+    with pytest.raises(NotFound):
+        page_number(MultiDict({"page": value}))
+
+
+@pytest.mark.parametrize("value", ["x" * 101, "C-1\x01", "C-\u202e1", "C-1\n"])
+def test_a_cursor_is_short_and_printable(app, value):
+    assert page_cursor(MultiDict({"after": "C-ABC123"})) == "C-ABC123"
+    assert page_cursor(MultiDict()) is None
+    with pytest.raises(InvalidAddress):
+        page_cursor(MultiDict({"after": value}))
+
+
+def test_a_page_link_keeps_the_other_parameters_as_text(app):
+    query = "status=all&page=3&endpoint=x&_external=1&tag=a&tag=b"
+    with app.test_request_context(f"/company/queue?{query}"):
+        assert page_url(4) == "/company/queue?status=all&endpoint=x&_external=1&tag=a&tag=b&page=4"
+        assert page_url(1) == "/company/queue?status=all&endpoint=x&_external=1&tag=a&tag=b"
+    with app.test_request_context("/consultations/some-slug/tracker/list?page=2"):
+        assert page_url(1) == "/consultations/some-slug/tracker/list"
+
+
 # --- through the pages ------------------------------------------------------------------------
 
 
@@ -58,3 +101,23 @@ def test_account_and_revision_ids_past_the_database_are_not_found(client):
         "/comments/C-NOSUCH/revisions/9223372036854775808/redact",
     ):
         assert client.post(path, {}, token_from="/admin/registrations").status_code == 404, path
+
+
+def test_page_numbers_on_the_pages(demo_client):
+    drill = "/tracker/list?company=northwind-telecom-demo&measure=requests"
+    assert demo_client.get(drill).status_code == 200
+    far = demo_client.get(f"{drill}&page=2000000000")
+    assert far.status_code == 200  # past the last page: an empty page
+    assert "Next page" not in far.get_data(as_text=True)
+    assert demo_client.get(f"{drill}&page=2147483648").status_code == 404
+    refused = demo_client.get(f"{drill}&page=abc")
+    assert refused.status_code == 400
+    assert "must be a whole number from 1" in refused.get_data(as_text=True)
+
+
+def test_page_numbers_in_the_audit_log(demo_client):
+    coordinator = db.session.scalar(sa.select(User).where(User.email == "coordinator@consult.demo"))
+    demo_client.sign_in(coordinator, password=DEMO_PASSWORD)
+    assert demo_client.get("/admin/audit/?page=2000000000").status_code == 200
+    assert demo_client.get("/admin/audit/?page=9223372036854775808").status_code == 404
+    assert demo_client.get("/admin/audit/?page=0").status_code == 400

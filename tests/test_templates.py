@@ -119,3 +119,24 @@ def test_the_checker_catches_each_kind_of_violation(app, source, expected):
     )
     problems = template_problems(env, source)
     assert problems and expected in problems[0]
+
+
+TRANSLATION_FUNCTIONS = {"_", "gettext", "ngettext", "pgettext", "npgettext"}
+
+
+def rebound_translation_functions(env: Environment, source: str) -> list[str]:
+    """Every ``{% set _ = ... %}``, loop variable or macro argument that hides a
+    translation function: the next ``_("...")`` would call the value instead."""
+    tree = env.parse(source)
+    stored = [n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")]
+    return sorted(name for name in stored if name in TRANSLATION_FUNCTIONS)
+
+
+@pytest.mark.parametrize("path", _templates(), ids=lambda p: str(p.relative_to(TEMPLATES)))
+def test_no_template_hides_the_translation_functions(app, path: Path):
+    assert rebound_translation_functions(app.jinja_env, path.read_text()) == []
+
+
+def test_the_checker_catches_a_hidden_translation_function(app):
+    source = '{% set _ = args.update(page=2) %}{% for _ in rows %}{% endfor %}{{ _("Next") }}'
+    assert rebound_translation_functions(app.jinja_env, source) == ["_", "_"]

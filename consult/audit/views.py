@@ -11,6 +11,7 @@ from consult.audit.services import audit_query, known_actions
 from consult.extensions import db
 from consult.forms import BaseForm, choices
 from consult.permissions import coordinator_required
+from consult.routing import page_number, page_url
 
 bp = Blueprint("audit", __name__)
 
@@ -42,8 +43,11 @@ def index():
         if valid and form.until.data
         else None,
     )
-    page = db.paginate(query, per_page=50, error_out=False)
-    filters = {k: v for k, v in request.args.items() if k != "page"}
+    page = db.paginate(query, page=page_number(request.args), per_page=50, error_out=False)
     return render_template(
-        "audit/index.html", form=form, page=page, filters=filters
+        "audit/index.html",
+        form=form,
+        page=page,
+        newer_url=page_url(page.page - 1) if page.has_prev else None,
+        older_url=page_url(page.page + 1) if page.has_next else None,
     ), 200 if valid else 422

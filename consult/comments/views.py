@@ -35,6 +35,7 @@ from consult.policy.comments import (
 from consult.policy.moderation import can_flag, can_moderate, can_suspend_author
 from consult.responses import forms as response_forms
 from consult.responses import queries as response_queries
+from consult.routing import page_cursor
 
 bp = Blueprint("comments", __name__)
 
@@ -170,7 +171,7 @@ def thread(slug, key):
         consultation_id=consultation.id,
         stable_key=key,
         whole_draft=key is None,
-        after=request.args.get("after"),
+        after=page_cursor(request.args),
     )
     return render_template(
         "comments/thread.html",

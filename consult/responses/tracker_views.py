@@ -12,6 +12,7 @@ from consult.responses import charts
 from consult.responses.drilldown import drill_rows
 from consult.responses.models import POSITION_LABELS, Position
 from consult.responses.tracker import MEASURES, REQUESTS, find_cell, tracker_figures
+from consult.routing import page_number, page_url
 
 
 def _consultation(slug):
@@ -57,7 +58,7 @@ def _drill(consultation):
     cell = find_cell(figures, company.id, measure, dimension, key)
     # Withheld cells have no list: its length would tell what the table keeps back.
     require(cell is not None and cell.linkable)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number(request.args)
     rows, more = drill_rows(
         current_user,
         now=now,
@@ -79,6 +80,8 @@ def _drill(consultation):
         rows=rows,
         more=more,
         page=page,
+        previous_url=page_url(page - 1) if page > 1 else None,
+        next_url=page_url(page + 1) if more else None,
         position_labels=POSITION_LABELS,
     )
 

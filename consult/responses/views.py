@@ -24,6 +24,7 @@ from consult.policy.comments import can_view_comment
 from consult.policy.responses import can_answer, can_see_request
 from consult.responses import actions, forms, queries, tracker_views
 from consult.responses.models import Position, Response, ResponseKind
+from consult.routing import page_number, page_url
 
 bp = Blueprint("responses", __name__)
 tracker_views.register(bp)
@@ -50,13 +51,15 @@ def queue():
         status=form.status.data or "open",
         category=form.category.data or None,
         order=form.order.data or "due",
-        page=request.args.get("page", 1, type=int),
+        page=page_number(request.args),
     )
     page = queries.company_queue(company_id, filters, request_time())
     return render_template(
         "responses/queue.html",
         form=form,
         page=page,
+        previous_url=page_url(page.page - 1) if page.page > 1 else None,
+        next_url=page_url(page.page + 1) if page.page < page.pages else None,
         shown=_shown_in_queue(page),
         now=request_time(),
     )
