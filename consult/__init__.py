@@ -137,6 +137,7 @@ def register_error_handlers(app):
 
 def register_request_hooks(app):
     init_security(app)
+    app.before_request(routing.refuse_nul_in_address)
     app.before_request(mark_request_arrival)  # "open" is judged when the request arrived
 
 

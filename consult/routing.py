@@ -1,11 +1,13 @@
 """What an address may hold: numbers in the path, page numbers and cursors in the query
-string. Values outside these bounds never reach a query.
+string, no NUL anywhere. Values outside these bounds never reach a query.
 
 - ``<number:...>`` in a route is a whole number from 1 to ``MAX_NUMBER`` (PostgreSQL's
   integer) written without sign or leading zeros; anything else is not that route (404).
 - ``page_number(request.args)`` and ``page_cursor(request.args)`` are the one place a
   page of a list is read from the query string; ``page_url(n)`` is the current address
   at page ``n``.
+- ``refuse_nul_in_address`` answers 400 to an address holding NUL, which no page uses
+  and PostgreSQL refuses in text.
 """
 
 import re
@@ -81,3 +83,11 @@ def page_url(page: int) -> str:
         pairs.append(("page", str(page)))
     path = url_for(request.endpoint or "", **(request.view_args or {}))
     return f"{path}?{urlencode(pairs)}" if pairs else path
+
+
+def refuse_nul_in_address() -> None:
+    """Before every request: NUL has no place in a path or a query string."""
+    if "\x00" in request.path or any(
+        "\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)
+    ):
+        raise InvalidAddress(_l("The address holds a character no page accepts."))

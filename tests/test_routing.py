@@ -121,3 +121,16 @@ def test_page_numbers_in_the_audit_log(demo_client):
     assert demo_client.get("/admin/audit/?page=2000000000").status_code == 200
     assert demo_client.get("/admin/audit/?page=9223372036854775808").status_code == 404
     assert demo_client.get("/admin/audit/?page=0").status_code == 400
+
+
+def test_nul_in_the_address_is_refused(client):
+    consultation = consultation_factories.consultation()
+    for url in (
+        f"/consultations/{consultation.slug}%00",
+        f"/consultations/{consultation.slug}/comments?after=C-%00",
+        f"/consultations/{consultation.slug}?q=%00",
+        f"/consultations/{consultation.slug}?%00=1",
+    ):
+        answer = client.get(url)
+        assert answer.status_code == 400, url
+        assert "a character no page accepts" in answer.get_data(as_text=True)
