@@ -1,7 +1,10 @@
 """Error pages and domain exceptions. Every error rolls the transaction back."""
 
+import re
+
 from flask import Response, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 from consult.extensions import db
@@ -62,6 +65,42 @@ def render_error(code, message=None):
     return page, code
 
 
+# What the database refuses in a value, whatever the request: a number past the column's
+# range (PostgreSQL: NumericValueOutOfRange, a DataError; SQLite: OverflowError), NUL in
+# text (psycopg: DataError; psycopg2: ValueError), a lone surrogate (UnicodeEncodeError).
+# A driver's DataError is PEP 249's name; for the plain Python errors only the drivers'
+# own messages count, and only when SQLAlchemy or the driver raised them.
+_DRIVER_MESSAGES = re.compile(
+    r"too large to convert to SQLite INTEGER|cannot contain NUL|surrogates not allowed"
+)
+_DATABASE_MODULES = ("sqlalchemy.", "sqlite3", "psycopg")
+
+
+def _raised_by_database(error: BaseException) -> bool:
+    """The innermost Python frame of the error belongs to SQLAlchemy or a driver."""
+    traceback, module = error.__traceback__, ""
+    while traceback is not None:
+        module = traceback.tb_frame.f_globals.get("__name__", "")
+        traceback = traceback.tb_next
+    return module.startswith(_DATABASE_MODULES)
+
+
+def _refused_value(error: BaseException) -> bool:
+    if any(cls.__name__ == "DataError" for cls in type(error).__mro__):
+        return True
+    return isinstance(error, OverflowError | ValueError) and bool(
+        _DRIVER_MESSAGES.search(str(error))
+    )
+
+
+def refused_by_database(error: BaseException) -> bool:
+    """True when the database refused a value the request carried: bad input (400), not
+    a fault of ours (500)."""
+    if isinstance(error, sa_exc.StatementError):  # DataError and every DBAPIError too
+        return error.orig is not None and _refused_value(error.orig)
+    return _refused_value(error) and _raised_by_database(error)
+
+
 def register_error_handlers(app):
     def handle_http(error: HTTPException):
         if request.path.startswith("/static/"):
@@ -72,6 +111,16 @@ def register_error_handlers(app):
         return render_error(error.status_code, error.message)
 
     def handle_unexpected(error):
+        if refused_by_database(error):
+            # The route and the kind of refusal only: the value, the statement and its
+            # parameters may hold what the person typed.
+            app.logger.warning(
+                "The database refused a value sent to %s %s (%s)",
+                request.method,
+                request.endpoint,
+                type(getattr(error, "orig", None) or error).__name__,
+            )
+            return render_error(400)
         app.logger.exception("Unhandled error")
         return render_error(500)
 
