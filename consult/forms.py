@@ -1,20 +1,26 @@
 """Shared form pieces, and the rules every form applies to what it is sent.
 
 Every form inherits ``BaseForm``, so what a request may put into a field is decided here,
-once: text arrives cleaned of control characters, and a file part counts only for a file
-field. Bad input becomes a field error on a form shown again with everything else that
-was typed, never a 500.
+once: text arrives cleaned of control characters, a file part counts only for a file
+field, and a date only within ``DateWindow``. Bad input becomes a field error on a form
+shown again with everything else that was typed, never a 500.
 """
 
 import re
+from datetime import date, datetime
 
+from babel.dates import format_date
 from flask import has_request_context, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import CombinedMultiDict, FileStorage, MultiDict
-from wtforms import SelectChoice
-from wtforms.fields import FieldList, FileField, FormField
+from wtforms import SelectChoice, ValidationError
+from wtforms.fields import DateTimeField, FieldList, FileField, FormField, TimeField
 from wtforms.widgets import HiddenInput
+
+from consult.db import utcnow
 
 CSRF_EXPIRED_MESSAGE = _l(
     "Your session expired or the form was open too long. "
@@ -57,6 +63,50 @@ def _submitted_formdata():
     return request.form or None
 
 
+class DateWindow:
+    """Accept only dates the application can compute with: from 1 January 2000 to ten
+    years after today. Far dates overflow when turned into instants in a time zone or
+    moved by a few days (9999-12-31, 0001-01-01), and none is meant.
+
+    ``BaseForm`` adds it to every date field, with its bounds in the field's hint and on
+    the date input (``min``/``max``).
+    """
+
+    FIRST = date(2000, 1, 1)
+    YEARS_AHEAD = 10
+
+    def bounds(self) -> tuple[date, date]:
+        today = utcnow().date()
+        try:
+            last = today.replace(year=today.year + self.YEARS_AHEAD)
+        except ValueError:  # 29 February
+            last = today.replace(year=today.year + self.YEARS_AHEAD, day=28)
+        return self.FIRST, last
+
+    def _format(self, day: date) -> str:
+        return format_date(day, "d MMMM y", locale=get_locale() or "en")
+
+    def hint(self) -> str:
+        first, last = self.bounds()
+        return _(
+            "A date from %(first)s to %(last)s.", first=self._format(first), last=self._format(last)
+        )
+
+    def __call__(self, form, field):
+        day = field.data.date() if isinstance(field.data, datetime) else field.data
+        if day is None:
+            return
+        first, last = self.bounds()
+        if not first <= day <= last:
+            raise ValidationError(
+                _(
+                    "Choose a date from %(first)s to %(last)s.",
+                    first=self._format(first),
+                    last=self._format(last),
+                )
+            )
+
+
 class BaseForm(FlaskForm):
     """A FlaskForm whose CSRF failure is a clear, form-level message with the data kept,
     and which takes from a request only what its fields can hold.
@@ -69,6 +119,22 @@ class BaseForm(FlaskForm):
     default_prefix = ""
 
     class Meta(FlaskForm.Meta):
+        def bind_field(self, form, unbound_field, options):
+            field = super().bind_field(form, unbound_field, options)
+            if isinstance(field, DateTimeField) and not isinstance(field, TimeField):
+                window = DateWindow()
+                first, last = window.bounds()
+                field.validators = [*field.validators, window]
+                field.description = " ".join(
+                    s for s in (str(field.description), window.hint()) if s
+                )
+                field.render_kw = {
+                    **(field.render_kw or {}),
+                    "min": first.isoformat(),
+                    "max": last.isoformat(),
+                }
+            return field
+
         def wrap_formdata(self, form, formdata):
             """Text only, cleaned, except in file fields.
 

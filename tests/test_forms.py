@@ -1,22 +1,33 @@
 """What every form takes from a request (consult/forms.py): text without control
-characters, files only in file fields, no JSON."""
+characters, files only in file fields, no JSON, dates inside ``DateWindow``."""
 
+import inspect
 import json
+from datetime import date, timedelta
 from io import BytesIO
 
 import pytest
 from flask import Flask
 from werkzeug.datastructures import MultiDict
 from wtforms import DateField, HiddenField, StringField, TextAreaField
+from wtforms.fields import DateTimeField
 from wtforms.validators import InputRequired, Optional
 
+from consult.accounts import forms as account_forms
+from consult.audit import views as audit_views
+from consult.comments import forms as comment_forms
+from consult.commitments import forms as commitment_forms
 from consult.consultations import forms as consultation_forms
+from consult.db import utcnow
 from consult.extensions import db
 from consult.forms import (
     NOT_TEXT_MESSAGE,
     BaseForm,
+    DateWindow,
     clean_text,
 )
+from consult.moderation import forms as moderation_forms
+from consult.responses import forms as response_forms
 from tests import factories
 
 
@@ -116,6 +127,74 @@ def test_a_json_body_is_not_read_into_a_form(app, body):
     form = _submitted(app, data=json.dumps(body), content_type="application/json")
     assert form.title.data is None
     assert form.errors.keys() == {"title"}
+
+
+def test_dates_are_accepted_only_inside_the_window(app):
+    first, last = DateWindow().bounds()
+    assert first == date(2000, 1, 1)
+    assert last.year == utcnow().year + 10
+    for day, accepted in [
+        (first, True),
+        (last, True),
+        (first - timedelta(days=1), False),
+        (last + timedelta(days=1), False),
+        (date(1, 1, 1), False),
+        (date(9999, 12, 31), False),
+    ]:
+        form = _submitted(app, data={"title": "Title", "due_on": day.isoformat()})
+        assert form.due_on.errors == ([] if accepted else [form.due_on.errors[0]]), day
+        if not accepted:
+            assert form.due_on.errors[0].startswith("Choose a date from 1 January 2000 to ")
+
+
+def test_a_date_too_far_for_python_is_an_error_too(app):
+    form = _submitted(app, data={"title": "Title", "due_on": "10000-01-01"})
+    assert form.due_on.errors
+
+
+def _date_forms():
+    """Every form class with a date field."""
+    modules = [
+        account_forms,
+        audit_views,
+        comment_forms,
+        commitment_forms,
+        consultation_forms,
+        moderation_forms,
+        response_forms,
+    ]
+    for module in modules:
+        for _name, cls in inspect.getmembers(module, inspect.isclass):
+            unbound = [
+                value
+                for value in vars(cls).values()
+                if getattr(value, "field_class", None) is not None
+                and issubclass(value.field_class, DateTimeField)
+            ]
+            if issubclass(cls, BaseForm) and unbound:
+                yield cls
+
+
+def test_every_date_field_states_its_window_in_its_hint_and_input(app):
+    classes = list(_date_forms())
+    assert {c.__name__ for c in classes} >= {
+        "ConsultationForm",
+        "ExtensionForm",
+        "CommitmentForm",
+        "AuditFilterForm",
+    }
+    first, last = DateWindow().bounds()
+    with app.test_request_context("/"):
+        for cls in classes:
+            for field in cls():
+                if isinstance(field, DateTimeField):
+                    assert any(isinstance(v, DateWindow) for v in field.validators)
+                    assert str(field.description).endswith(DateWindow().hint())
+                    html = str(field())
+                    assert f'min="{first.isoformat()}"' in html
+                    assert f'max="{last.isoformat()}"' in html
+        form = NoteForm()
+        assert form.due_on.description == f"Local date. {DateWindow().hint()}"
 
 
 def test_text_with_nul_is_stored_the_same_on_every_database(client):
