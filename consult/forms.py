@@ -7,6 +7,7 @@ shown again with everything else that was typed, never a 500.
 """
 
 import re
+import secrets
 from datetime import date, datetime
 
 from babel.dates import format_date
@@ -16,8 +17,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import CombinedMultiDict, FileStorage, MultiDict
-from wtforms import SelectChoice, ValidationError
+from wtforms import HiddenField, SelectChoice, ValidationError
 from wtforms.fields import DateTimeField, FieldList, FileField, FormField, TimeField
+from wtforms.validators import Length
 from wtforms.widgets import HiddenInput
 
 from consult.db import utcnow
@@ -27,6 +29,10 @@ CSRF_EXPIRED_MESSAGE = _l(
     "Nothing was lost: check the form and submit it again."
 )
 NOT_TEXT_MESSAGE = _l("Send text here, not a file.")
+DAMAGED_MESSAGE = _l(
+    "Part of the form was changed or damaged on the way. Check the form and submit it again."
+)
+SUBMISSION_KEY_LENGTH = 64  # as the submission_key columns
 
 # C0 control characters but tab, line feed and carriage return, and DEL. PostgreSQL
 # refuses NUL in text where SQLite stores it, and none of them can be typed into a form,
@@ -190,14 +196,29 @@ class BaseForm(FlaskForm):
         self.refusals.append(str(message))
 
     def form_level_errors(self) -> list[str]:
-        """Errors not attached to a visible field: an expired CSRF token, a refusal."""
+        """Errors not attached to a visible field: an expired CSRF token, a damaged hidden
+        field, a refusal."""
         csrf = getattr(self, "csrf_token", None)
         expired = [str(CSRF_EXPIRED_MESSAGE)] if csrf is not None and csrf.errors else []
-        return expired + self.refusals
+        damaged = any(
+            field.errors and field is not csrf and isinstance(field.widget, HiddenInput)
+            for field in self
+        )
+        return expired + ([str(DAMAGED_MESSAGE)] if damaged else []) + self.refusals
 
 
 class ActionForm(BaseForm):
     """A button that posts (approve, sign out, …): only the CSRF token."""
+
+
+def new_submission_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def submission_key_field() -> HiddenField:
+    """The hidden key that makes a form sent twice (a double click, a resend) post once.
+    Bounded like its columns, so a damaged key is a form error, not a database error."""
+    return HiddenField(default=new_submission_key, validators=[Length(max=SUBMISSION_KEY_LENGTH)])
 
 
 def strip_filter(value):

@@ -21,6 +21,7 @@ from consult.consultations import forms as consultation_forms
 from consult.db import utcnow
 from consult.extensions import db
 from consult.forms import (
+    DAMAGED_MESSAGE,
     NOT_TEXT_MESSAGE,
     BaseForm,
     DateWindow,
@@ -127,6 +128,17 @@ def test_a_json_body_is_not_read_into_a_form(app, body):
     form = _submitted(app, data=json.dumps(body), content_type="application/json")
     assert form.title.data is None
     assert form.errors.keys() == {"title"}
+
+
+def test_a_damaged_submission_key_is_a_form_error_said_above_the_form(app):
+    """Its columns hold 64 characters: PostgreSQL refuses more, SQLite stored them."""
+    with app.test_request_context(
+        "/", method="POST", data={"reply-body": "Kept reply", "reply-submission_key": "k" * 65}
+    ):
+        form = comment_forms.ReplyForm(meta={"csrf": False})
+        assert not form.validate()
+        assert form.form_level_errors() == [str(DAMAGED_MESSAGE)]
+        assert form.body.data == "Kept reply"
 
 
 def test_dates_are_accepted_only_inside_the_window(app):

@@ -1,7 +1,5 @@
 """Comment, reply and co-signing forms."""
 
-import secrets
-
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -17,7 +15,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from consult.comments.models import AuthorDisplay, CommentKind, ReplyIdentity, Visibility
 from consult.comments.services import MAX_BODY
-from consult.forms import BaseForm, choices, strip_filter
+from consult.forms import BaseForm, choices, new_submission_key, strip_filter, submission_key_field
 
 AUDIENCE_CHOICES = [
     ("everyone", _l("Everyone")),
@@ -50,10 +48,6 @@ def audience_for(visibility: Visibility) -> str:
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
-
-
-def new_submission_key() -> str:
-    return secrets.token_urlsafe(24)
 
 
 class CommentForm(BaseForm):
@@ -100,7 +94,7 @@ class CommentForm(BaseForm):
             "the text itself can identify me."
         )
     )
-    submission_key = HiddenField()
+    submission_key = submission_key_field()
     preview = SubmitField(_l("Preview"))
     submit = SubmitField(_l("Publish my comment"))
 
@@ -186,7 +180,7 @@ class ReplyForm(BaseForm):
         default=ReplyIdentity.CATEGORY.value,
     )
     parent = HiddenField()
-    submission_key = HiddenField(default=new_submission_key)
+    submission_key = submission_key_field()
 
 
 class CosignForm(BaseForm):

@@ -1,14 +1,12 @@
 """Forms for company responses, rejoinders, coordinators' request actions and the queue."""
 
-import secrets
-
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms import IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from consult.accounts.models import STAKEHOLDER_KINDS
 from consult.comments.services import MAX_BODY
-from consult.forms import BaseForm, choices, strip_filter
+from consult.forms import BaseForm, choices, strip_filter, submission_key_field
 from consult.responses.actions import MAX_EXTENSION_DAYS
 from consult.responses.deadlines import STATUS_LABELS, Status
 from consult.responses.models import POSITION_LABELS, Position
@@ -18,10 +16,6 @@ MARKDOWN_HINT = _l(
     "Published at once under the company's name and your role title; later "
     "edits are shown as public revisions."
 )
-
-
-def new_submission_key() -> str:
-    return secrets.token_urlsafe(24)
 
 
 def _body(label, message, rows=8):
@@ -44,22 +38,22 @@ class AnswerForm(BaseForm):
         validators=[InputRequired(_l("Choose the company's position."))],
     )
     body = _body(_l("Answer"), _l("Write the answer."))
-    submission_key = HiddenField(default=new_submission_key)
+    submission_key = submission_key_field()
 
 
 class DeclineForm(BaseForm):
     body = _body(_l("Why the company declines to answer"), _l("Give the reason."), rows=4)
-    submission_key = HiddenField(default=new_submission_key)
+    submission_key = submission_key_field()
 
 
 class ClarifyForm(BaseForm):
     body = _body(_l("What the company needs clarified"), _l("Write the question."), rows=4)
-    submission_key = HiddenField(default=new_submission_key)
+    submission_key = submission_key_field()
 
 
 class FollowUpForm(BaseForm):
     body = _body(_l("Follow-up"), _l("Write the follow-up."), rows=4)
-    submission_key = HiddenField(default=new_submission_key)
+    submission_key = submission_key_field()
 
 
 class EditResponseForm(BaseForm):
@@ -75,7 +69,7 @@ class RejoinderForm(BaseForm):
         validators=[InputRequired(_l("Write your reply.")), Length(max=MAX_BODY)],
         render_kw={"rows": 4},
     )
-    submission_key = HiddenField(default=new_submission_key)
+    submission_key = submission_key_field()
 
 
 class ReasonForm(BaseForm):
