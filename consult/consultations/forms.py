@@ -141,6 +141,44 @@ class MatchForm(BaseForm):
         StringField(validators=[Optional(), Length(max=20)], filters=[strip_filter])
     )
 
+    class Meta(BaseForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            formdata = super().wrap_formdata(form, formdata)
+            # The entries sent, by number: FieldList renumbers what it receives (a lone
+            # matches-7 becomes matches-0), so which ones came is read here.
+            form.sent = None
+            if formdata is not None:
+                prefix = f"{form.matches.name}-"
+                form.sent = {
+                    int(name[len(prefix) :]): formdata.get(name)
+                    for name in formdata
+                    if name.startswith(prefix) and name[len(prefix) :].isdigit()
+                }
+            return formdata
+
+    def __init__(self, *args, numbers: list[str], **kwargs):
+        super().__init__(*args, data={"matches": numbers}, **kwargs)
+        # The draft decides the entries, not the request: one per paragraph, in order. A
+        # request with entries missing or added is refused, each entry keeping what was
+        # sent for it, rather than read shifted onto the wrong paragraphs.
+        self.misaligned = self.sent is not None and set(self.sent) != set(range(len(numbers)))
+        if self.misaligned:
+            self.matches.entries = []
+            self.matches.last_index = -1
+            for index, number in enumerate(numbers):
+                self.matches.append_entry(self.sent.get(index, number))
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.misaligned:
+            self.refuse(
+                _l(
+                    "What was sent does not match the draft's paragraphs. "
+                    "Check the numbers below and save again."
+                )
+            )
+        return valid and not self.misaligned
+
 
 class CompareForm(BaseForm):
     class Meta:

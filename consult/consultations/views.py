@@ -304,11 +304,7 @@ def preview(slug):
     base_paragraphs = versions.paragraphs_of(base) if base else []
     by_id = {p.id: p for p in base_paragraphs}
     form = forms.MatchForm(
-        data={
-            "matches": [
-                by_id[p.previous_id].number if p.previous_id in by_id else "" for p in paragraphs
-            ]
-        }
+        numbers=[by_id[p.previous_id].number if p.previous_id in by_id else "" for p in paragraphs]
     )
     status = 200
     if form.is_submitted():

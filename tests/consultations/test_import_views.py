@@ -1,6 +1,7 @@
 """Importing a draft in the browser: preview, matching corrections, publication."""
 
 import io
+import re
 
 import pytest
 
@@ -146,6 +147,34 @@ def test_the_preview_of_draft_two_shows_the_matching_and_a_coordinator_corrects_
     assert refused.status_code == 422
     assert "already matched to another paragraph" in page(refused)
     assert 'value="0.1"' in page(refused)
+
+
+@pytest.mark.parametrize("change", ["missing", "added", "renumbered"])
+def test_matching_entries_missing_or_added_are_refused_with_the_rest_kept(
+    coordinator_client, change
+):
+    """One entry per paragraph, in order, whatever entries the request holds."""
+    client = coordinator_client
+    consultation = cf.consultation(drafts=(cf.DRAFT_ONE,))
+    client.post(f"/consultations/{consultation.slug}/import", {"text": cf.DRAFT_TWO})
+    url = f"/consultations/{consultation.slug}/import/preview"
+    pending = versions.pending_version(consultation)
+    count = len(pending.paragraphs)
+    data = {f"matches-{i}": "" for i in range(count)}
+    data["matches-1"] = "9.9"
+    if change == "missing":
+        del data["matches-0"]
+    elif change == "added":
+        data[f"matches-{count + 40}"] = "1.1"
+    else:
+        data[f"matches-{count}"] = data.pop("matches-2")
+    refused = client.post(url, data)
+    assert refused.status_code == 422
+    assert "does not match the draft&#39;s paragraphs" in page(refused)
+    assert page(refused).count('class="match-input"') == count
+    kept = re.search(r'<input[^>]*name="matches-1"[^>]*value="9.9"', page(refused))
+    assert kept, page(refused)
+    assert versions.pending_version(consultation) is not None
 
 
 def test_publishing_draft_two_through_the_preview(coordinator_client):
