@@ -3,7 +3,7 @@ transaction that is rolled back, CSRF left on, mail read back from the outbox fo
 
 The database is SQLite in a temporary folder by default, or TEST_DATABASE_URL
 (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/consult_test). The demonstration
-data is loaded once per run, into a database of its own (``demo_app``).
+data is loaded once per run, apart from the rest (``demo_app``).
 """
 
 import os
@@ -27,18 +27,15 @@ from consult.demo import load_demo_data
 from consult.extensions import db
 from tests import factories
 
+DEMO_SCHEMA = "consult_demo"
 CSRF_RE = re.compile(r'name="(?:[\w-]+-)?csrf_token" type="hidden" value="([^"]+)"')
 
 
-def _test_database_url(tmp_path_factory, name="test"):
+def _test_database_url(tmp_path_factory):
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
-        if name == "test":
-            return url
-        # Another database on the same server, e.g. consult_test_demo.
-        url = sa.make_url(url)
-        return url.set(database=f"{url.database}_{name}").render_as_string(hide_password=False)
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / f'{name}.sqlite3'}"
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
 
 
 def _reset_schema(url):
@@ -51,15 +48,13 @@ def _reset_schema(url):
     engine.dispose()
 
 
-def _postgresql_database(url, *, via, drop=False):
-    """Create (or drop) the database of ``url``, connected to the database ``via``."""
-    url = sa.make_url(url)
-    engine = sa.create_engine(via, isolation_level="AUTOCOMMIT")
-    name = engine.dialect.identifier_preparer.quote(url.database)
-    with engine.connect() as connection:
-        connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
+def _demo_schema(url, *, drop=False):
+    """Create (or drop) the PostgreSQL schema of the demonstration data."""
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {DEMO_SCHEMA} CASCADE"))
         if not drop:
-            connection.execute(sa.text(f"CREATE DATABASE {name}"))
+            connection.execute(sa.text(f"CREATE SCHEMA {DEMO_SCHEMA}"))
     engine.dispose()
 
 
@@ -85,7 +80,7 @@ def _allow_savepoints(engine):
     engine.dispose()  # connections opened by the migrations predate the hooks
 
 
-def _create_test_app(url, instance):
+def _create_test_app(url, instance, **overrides):
     return create_app(
         Config,
         TESTING=True,
@@ -100,6 +95,7 @@ def _create_test_app(url, instance):
         ARGON2_MEMORY_COST=1024,
         ARGON2_PARALLELISM=1,
         SERVER_NAME="consult.test",
+        **overrides,
     )
 
 
@@ -116,18 +112,27 @@ def app(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def demo_app(app, tmp_path_factory):
-    """A second app over a database of its own holding the demonstration data, loaded
-    once per run. Tests read it through ``demo`` and ``demo_client``, which roll back
-    whatever they write, or through the live server (browser tests, which only read).
+    """A second app over a database of its own (on PostgreSQL, a schema of the test
+    database) holding the demonstration data, loaded once per run. Tests read it through
+    ``demo`` and ``demo_client``, which roll back whatever they write, or through the
+    live server (browser tests, which only read).
 
     It comes after ``app``: the rate limiter is one object, and its storage is the
     one of the last app created; both apps share it, and it is emptied after each test.
     """
-    url = _test_database_url(tmp_path_factory, "demo")
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
     postgresql = sa.make_url(url).get_backend_name() == "postgresql"
+    options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
     if postgresql:
-        _postgresql_database(url, via=app.config["SQLALCHEMY_DATABASE_URI"])
-    demo = _create_test_app(url, tmp_path_factory.mktemp("demo-instance"))
+        # A schema of the test database, alone on the search path: CREATE and DROP
+        # DATABASE take seconds each, and the test role may not create databases.
+        _demo_schema(url)
+        options["connect_args"] = {"options": f"-csearch_path={DEMO_SCHEMA}"}
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('demo-db') / 'demo.sqlite3'}"
+    demo = _create_test_app(
+        url, tmp_path_factory.mktemp("demo-instance"), SQLALCHEMY_ENGINE_OPTIONS=options
+    )
     with demo.app_context():
         upgrade()
         load_demo_data()
@@ -137,7 +142,7 @@ def demo_app(app, tmp_path_factory):
     with demo.app_context():
         db.engine.dispose()
     if postgresql:
-        _postgresql_database(url, via=app.config["SQLALCHEMY_DATABASE_URI"], drop=True)
+        _demo_schema(url, drop=True)
 
 
 # One transaction per test --------------------------------------------------------------
