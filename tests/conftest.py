@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import sqlalchemy as sa
@@ -27,7 +28,12 @@ from consult.demo import load_demo_data
 from consult.extensions import db
 from tests import factories
 
-DEMO_SCHEMA = "consult_demo"
+# Under pytest-xdist (make test runs one worker per core) each worker has its own
+# database: a SQLite file in its own temporary folder, or on PostgreSQL a schema of the
+# test database, and a Redis database of its own for rate limits.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1", … or "" without xdist
+TEST_SCHEMA = f"consult_test_{WORKER}" if WORKER else "public"
+DEMO_SCHEMA = f"consult_demo_{WORKER}" if WORKER else "consult_demo"
 CSRF_RE = re.compile(r'name="(?:[\w-]+-)?csrf_token" type="hidden" value="([^"]+)"')
 
 
@@ -43,9 +49,28 @@ def _reset_schema(url):
     engine = sa.create_engine(url)
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
-            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
-            connection.execute(sa.text("CREATE SCHEMA public"))
+            connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {TEST_SCHEMA} CASCADE"))
+            connection.execute(sa.text(f"CREATE SCHEMA {TEST_SCHEMA}"))
     engine.dispose()
+
+
+def _engine_options(url, schema):
+    """On PostgreSQL, the worker's schema alone on the search path."""
+    options = dict(Config.SQLALCHEMY_ENGINE_OPTIONS)
+    if sa.make_url(url).get_backend_name() == "postgresql" and schema != "public":
+        options["connect_args"] = {"options": f"-csearch_path={schema}"}
+    return options
+
+
+def _redis_url():
+    """TEST_REDIS_URL, moved to database 15 − n for worker n (rate limits are reset after
+    every test, so workers must not share them)."""
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url or not WORKER:
+        return url
+    parsed = urlsplit(url)
+    number = (int(parsed.path.strip("/") or 0) - int(WORKER.removeprefix("gw"))) % 16
+    return urlunsplit(parsed._replace(path=f"/{number}"))
 
 
 def _demo_schema(url, *, drop=False):
@@ -89,7 +114,7 @@ def _create_test_app(url, instance, **overrides):
         INSTANCE_DIR=str(instance),
         MAIL_SERVER=None,
         MAIL_OUTBOX_DIR=str(instance / "outbox"),
-        RATELIMIT_STORAGE_URI=os.environ.get("TEST_REDIS_URL") or "memory://",
+        RATELIMIT_STORAGE_URI=_redis_url() or "memory://",
         # Cheap hashing in tests only; production uses the configured OWASP-level cost.
         ARGON2_TIME_COST=1,
         ARGON2_MEMORY_COST=1024,
@@ -103,7 +128,11 @@ def _create_test_app(url, instance, **overrides):
 def app(tmp_path_factory):
     url = _test_database_url(tmp_path_factory)
     _reset_schema(url)
-    app = _create_test_app(url, tmp_path_factory.mktemp("instance"))
+    app = _create_test_app(
+        url,
+        tmp_path_factory.mktemp("instance"),
+        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(url, TEST_SCHEMA),
+    )
     with app.app_context():
         upgrade()
         _allow_savepoints(db.engine)
