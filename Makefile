@@ -63,12 +63,13 @@ run: migrate ## Set up, load demonstration data when empty, serve on http://127.
 	$(BIN)/flask demo-data --if-empty
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-# One pytest-xdist worker per core; each has its own database (see tests/conftest.py).
+# One pytest-xdist worker per core, each with its own database (see tests/conftest.py);
+# the browser tests share one worker, which mostly waits on Chromium.
 PYTEST_WORKERS ?= auto
 
 .PHONY: test
 test: install translations node_modules/.installed ## Set up, then run the whole test suite
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 .PHONY: check-migrations
 check-migrations: install ## Fail when the models and the migrations disagree

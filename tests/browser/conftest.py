@@ -34,6 +34,9 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if browser_dir in Path(item.fspath).parents:
             item.add_marker(pytest.mark.browser)
+            # One worker drives the browser (they mostly wait on it) while the others run
+            # the rest: make test uses --dist loadgroup.
+            item.add_marker(pytest.mark.xdist_group("browser"))
             if missing and not os.environ.get("REQUIRE_BROWSER"):
                 item.add_marker(pytest.mark.skip(reason="Chromium or axe-core is not installed"))
 
