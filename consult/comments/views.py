@@ -17,7 +17,6 @@ from consult.extensions import db
 from consult.forms import ActionForm
 from consult.moderation import forms as moderation_forms
 from consult.permissions import (
-    is_coordinator,
     login_required,
     public,
     require,
@@ -33,6 +32,7 @@ from consult.policy.comments import (
     can_withdraw_cosignature,
 )
 from consult.policy.moderation import can_flag, can_moderate, can_suspend_author
+from consult.policy.responses import can_manage_requests
 from consult.responses import forms as response_forms
 from consult.responses import queries as response_queries
 from consult.routing import page_cursor
@@ -264,7 +264,7 @@ def _responses_context(comment, now, forms_given):
     return dict(
         request_views=views,
         rejoinder_forms=rejoinder_forms,
-        may_manage_requests=is_coordinator(current_user),
+        may_manage_requests=can_manage_requests(current_user),
     )
 
 

@@ -19,12 +19,11 @@ from consult.extensions import db
 from consult.forms import ActionForm
 from consult.permissions import (
     coordinator_required,
-    is_coordinator,
     public,
     require,
     require_found,
 )
-from consult.policy.consultations import can_view_version
+from consult.policy.consultations import can_manage_consultations, can_view_version
 from consult.tracking.services import updates_of
 
 bp = Blueprint("consultations", __name__)
@@ -75,7 +74,7 @@ def show(slug):
 
 
 def _render_show(consultation, extension_form=None):
-    coordinator = is_coordinator(current_user)
+    coordinator = can_manage_consultations(current_user)
     return render_template(
         "consultations/show.html",
         consultation=consultation,
@@ -195,7 +194,7 @@ def draft(slug):
     consultation = _consultation(slug)
     version = versions.latest_published_version(consultation)
     if version is None:
-        require(is_coordinator(current_user))
+        require(can_manage_consultations(current_user))
         flash(_("No version is published yet: import a draft and publish it."), "info")
         return redirect(url_for("consultations.show", slug=slug))
     return _render_version(consultation, version, is_current=True)
