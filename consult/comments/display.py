@@ -42,27 +42,24 @@ def present(
     for comment in comments:
         shown[comment] = Shown(
             author=shown_author(viewer, comment),
-            when=comment_when(comment, zone),
+            when=written_when(comment.created_at, comment, zone),
             readable=can_read_body(viewer, comment),
         )
     for reply in replies:
-        shown[reply] = Shown(author=shown_reply_author(viewer, reply), when=reply_when(reply, zone))
+        shown[reply] = Shown(
+            author=shown_reply_author(viewer, reply),
+            when=written_when(reply.created_at, reply.comment, zone),
+        )
     return shown
 
 
-def comment_when(comment: Comment, zone: str) -> str:
-    """Public comments show date and time (reader's zone); the others their date only,
-    in the consultation's zone, so the minute of writing cannot identify anyone."""
-    if shows_exact_time(comment):
-        return format_instant(comment.created_at)
-    return format_date(comment.created_at.astimezone(ZoneInfo(zone)).date(), "long")
-
-
-def reply_when(reply, zone: str) -> str:
-    """A reply follows its thread's rule: exact time only in a public comment's thread."""
-    if shows_exact_time(reply.comment):
-        return format_instant(reply.created_at)
-    return format_date(reply.created_at.astimezone(ZoneInfo(zone)).date(), "long")
+def written_when(instant, thread: Comment, zone: str) -> str:
+    """When a comment or a reply in its thread was written. Only a public thread shows
+    the time (in the reader's zone); the others show the date, in the consultation's
+    zone, so the minute of writing cannot identify anyone."""
+    if shows_exact_time(thread):
+        return format_instant(instant)
+    return format_date(instant.astimezone(ZoneInfo(zone)).date(), "long")
 
 
 def amendment_segments(comment: Comment):
