@@ -39,6 +39,10 @@ class Config:
         "DATABASE_URL", f"sqlite:///{INSTANCE_PATH / 'consult.sqlite3'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # How long a SQLite transaction waits for the write lock before it is run again
+    # (consult/transactions.py), and how long an outage page asks people to wait.
+    SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "5000"))
+    RETRY_AFTER_SECONDS = 30
     REDIS_URL = os.environ.get("REDIS_URL")
     INSTANCE_DIR = str(INSTANCE_PATH)
 
@@ -87,12 +91,19 @@ class Config:
     ARGON2_PARALLELISM = 4
 
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    # Storage errors are raised as limits' StorageError, and an unreachable Redis fails
+    # within half a second: consult/throttle.py then counts in memory until it is back.
+    RATELIMIT_STORAGE_OPTIONS = {
+        "wrap_exceptions": True,
+        "socket_connect_timeout": 0.5,
+        "socket_timeout": 0.5,
+    }
     RATELIMIT_HEADERS_ENABLED = False
     SIGNIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
     SIGNIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
     EMAIL_ACTION_LIMIT_PER_ADDRESS = "20 per hour"
-    COMMENT_LIMIT_BURST = "1 per 5 seconds"
-    COMMENT_LIMIT_HOURLY = "60 per hour"
+    COMMENT_LIMIT_BURST = os.environ.get("COMMENT_LIMIT_BURST", "1 per 5 seconds")
+    COMMENT_LIMIT_HOURLY = os.environ.get("COMMENT_LIMIT_HOURLY", "60 per hour")
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"

@@ -9,13 +9,12 @@ which the migrations read.
 
 from flask import Flask
 from flask_login import current_user
-from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import consult.mail  # noqa: F401  (registers the send-after-commit hooks)
 import consult.models  # noqa: F401  (every table, for Alembic and the ORM)
 from config import BASE_DIR, Config
-from consult import cli, errors, extensions, i18n, routing
+from consult import cli, errors, extensions, i18n, routing, transactions, workers
 from consult.accounts.models import company_slug
 from consult.accounts.sessions import init_login
 from consult.accounts.views import bp as accounts_bp
@@ -43,9 +42,16 @@ from consult.tracking import subscribers as tracking_subscribers
 from consult.tracking.views import bp as tracking_bp
 
 
+class Consult(Flask):
+    """Flask, with each view run again when its transaction met a lock conflict."""
+
+    def dispatch_request(self):
+        return transactions.with_retries(super().dispatch_request)
+
+
 def create_app(config_object=Config, **overrides):
     """Create the Consult application."""
-    app = Flask(
+    app = Consult(
         __name__,
         template_folder=str(BASE_DIR / "templates"),
         static_folder=str(BASE_DIR / "static"),
@@ -69,6 +75,11 @@ def create_app(config_object=Config, **overrides):
     register_request_hooks(app)
     register_template_helpers(app)
     register_commands(app)
+    if not app.testing:
+        # At the first request each process serves: commands never serve one, and a
+        # server that forks workers after loading the app (gunicorn --preload) counts
+        # each worker, not the parent.
+        app.before_request(workers.register_once)
     return app
 
 
@@ -88,21 +99,7 @@ def register_extensions(app):
     init_login(app)
 
     with app.app_context():
-        _configure_sqlite(extensions.db.engine)
-
-
-def _configure_sqlite(engine):
-    """WAL, foreign keys and a busy timeout for every SQLite connection."""
-    if engine.dialect.name != "sqlite":
-        return
-
-    @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_connection, _record):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.close()
+        transactions.configure_sqlite(extensions.db.engine, app.config)
 
 
 def register_subscribers():

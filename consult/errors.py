@@ -2,12 +2,13 @@
 
 import re
 
-from flask import Response, current_app, render_template, request
+from flask import Response, current_app, g, render_template, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
-from consult.extensions import db
+from consult import transactions
+from consult.extensions import db, login_manager
 
 
 class DomainError(Exception):
@@ -65,6 +66,66 @@ def render_error(code, message=None):
     return page, code
 
 
+# Fields whose value is never shown back or sent again from an outage page.
+_SECRET_FIELDS = frozenset(
+    {"password", "new_password", "confirm", "current_password", "password_confirm"}
+)
+# Names the person would recognise, for the fields forms commonly carry; any other field
+# is shown under a neutral "Text you typed".
+_FIELD_LABELS = {
+    "body": _l("Your text"),
+    "amendment": _l("Your proposed wording"),
+    "text": _l("Your text"),
+    "title": _l("Title"),
+    "reason": _l("Reason"),
+    "summary": _l("Summary"),
+    "email": _l("Email"),
+}
+_MACHINE_FIELDS = ("csrf_token", "submission_key")
+
+
+def _typed_fields():
+    """What the person sent: (label, value) pairs worth showing, and every (name, value)
+    pair to send again, passwords left out of both."""
+    if request.method in transactions.SAFE_METHODS:
+        return [], []
+    try:
+        items = list(request.form.items(multi=True))
+    except Exception:  # a body that cannot be parsed has nothing to give back
+        return [], []
+    resend = [(k, v) for k, v in items if k.rsplit("-", 1)[-1] not in _SECRET_FIELDS]
+    shown = [
+        (_FIELD_LABELS.get(k.rsplit("-", 1)[-1], _l("Text you typed")), v)
+        for k, v in resend
+        if not k.endswith(_MACHINE_FIELDS) and len(v.strip()) > 1
+    ]
+    return shown, resend
+
+
+def render_unavailable(busy: bool):
+    """The 503 page for a database that is locked or unreachable. It needs no database:
+    the visitor is treated as signed out for this page (loading them would need the
+    database), the template stands alone, and a failure to render still answers."""
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection may be gone; the page matters more
+        current_app.logger.warning("Rolling back after a database outage failed")
+    # Flask-Login keeps the loaded user in g; an anonymous one means no lookup.
+    g._login_user = login_manager.anonymous_user()
+    retry_after = str(current_app.config.get("RETRY_AFTER_SECONDS", 30))
+    shown, resend = _typed_fields()
+    try:
+        page = current_app.jinja_env.get_template("errors/unavailable.html").render(
+            busy=busy, shown=shown, resend=resend, action=request.full_path.rstrip("?")
+        )
+    except Exception:  # noqa: BLE001 - answer plainly rather than not at all
+        current_app.logger.exception("Outage page failed to render")
+        text = "\n\n".join(value for _, value in shown)
+        page = f"503: Consult is unavailable for a moment. Nothing was saved.\n\n{text}"
+        return Response(page, 503, {"Retry-After": retry_after}, mimetype="text/plain")
+    return Response(page, 503, {"Retry-After": retry_after}, mimetype="text/html")
+
+
 # What the database refuses in a value, whatever the request: a number past the column's
 # range (PostgreSQL: NumericValueOutOfRange, a DataError; SQLite: OverflowError), NUL in
 # text (psycopg: DataError; psycopg2: ValueError), a lone surrogate (UnicodeEncodeError).
@@ -111,6 +172,17 @@ def register_error_handlers(app):
         return render_error(error.status_code, error.message)
 
     def handle_unexpected(error):
+        if isinstance(error, transactions.DatabaseBusy) or transactions.is_lock_conflict(error):
+            app.logger.warning("Database busy on %s %s", request.method, request.endpoint)
+            return render_unavailable(busy=True)
+        if transactions.is_unreachable(error):
+            app.logger.error(
+                "Database unreachable on %s %s (%s)",
+                request.method,
+                request.endpoint,
+                type(getattr(error, "orig", None) or error).__name__,
+            )
+            return render_unavailable(busy=False)
         if refused_by_database(error):
             # The route and the kind of refusal only: the value, the statement and its
             # parameters may hold what the person typed.

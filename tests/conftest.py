@@ -83,28 +83,6 @@ def _demo_schema(url, *, drop=False):
     engine.dispose()
 
 
-def _allow_savepoints(engine):
-    """Let SQLAlchemy, not pysqlite, begin SQLite transactions, so SAVEPOINT works.
-
-    pysqlite begins a transaction only before a write and mishandles SAVEPOINT; this is
-    the workaround in SQLAlchemy's SQLite dialect documentation ("Serializable isolation /
-    Savepoints / Transactional DDL"). Reads then also run inside the transaction, as on
-    PostgreSQL.
-    """
-    if engine.dialect.name != "sqlite":
-        return
-
-    @sa.event.listens_for(engine, "connect")
-    def _no_driver_transactions(dbapi_connection, _record):
-        dbapi_connection.isolation_level = None
-
-    @sa.event.listens_for(engine, "begin")
-    def _begin(connection):
-        connection.exec_driver_sql("BEGIN")
-
-    engine.dispose()  # connections opened by the migrations predate the hooks
-
-
 def _create_test_app(url, instance, **overrides):
     return create_app(
         Config,
@@ -135,7 +113,6 @@ def app(tmp_path_factory):
     )
     with app.app_context():
         upgrade()
-        _allow_savepoints(db.engine)
     return app
 
 
@@ -166,7 +143,6 @@ def demo_app(app, tmp_path_factory):
         upgrade()
         load_demo_data()
         db.session.commit()
-        _allow_savepoints(db.engine)
     yield demo
     with demo.app_context():
         db.engine.dispose()

@@ -1,10 +1,11 @@
 """The home page and site-wide pages."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, jsonify, render_template
 from flask_login import current_user
 
 from consult.accounts.services import privacy_officers
 from consult.consultations.services import consultations_by_phase
+from consult.main.health import health
 from consult.permissions import public
 
 bp = Blueprint("main", __name__)
@@ -21,3 +22,14 @@ def home():
 @public
 def policies():
     return render_template("main/policies.html", privacy_officers=privacy_officers())
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    """For load balancers and monitoring: 200 while the database answers, else 503."""
+    report, serving = health()
+    response = jsonify(report)
+    response.status_code = 200 if serving else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
