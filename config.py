@@ -116,3 +116,10 @@ class Config:
             if app_config.get("PRODUCTION"):
                 raise RuntimeError("SECRET_KEY must be set in production.")
             app_config["SECRET_KEY"] = _development_secret_key()
+        if app_config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+            # A database host that drops packets must not hold a request for minutes:
+            # after 5 s the person gets the "unavailable" page with their text.
+            options = dict(app_config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+            connect_args = dict(options.get("connect_args") or {})
+            connect_args.setdefault("connect_timeout", 5)
+            app_config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "connect_args": connect_args}

@@ -4,6 +4,7 @@ import logging
 import os
 import socket
 
+from config import Config
 from consult import workers
 
 
@@ -63,3 +64,15 @@ def test_postgresql_with_redis_needs_no_warning(app, monkeypatch, tmp_path):
     monkeypatch.setitem(app.config, "RATELIMIT_STORAGE_URI", "redis://h:6379/0")
     assert workers.register_process(app) == 1
     assert not (tmp_path / "processes").exists()
+
+
+def test_postgresql_connections_give_up_after_a_few_seconds():
+    settings = {
+        "SECRET_KEY": "x",
+        "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://postgres@10.255.255.1/consult",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    }
+    Config.check(settings)
+    options = settings["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options["connect_args"]["connect_timeout"] == 5
+    assert options["pool_pre_ping"] is True
