@@ -361,9 +361,13 @@ class Outbox:
         assert messages, f"no email to {to}"
         return messages[-1]
 
+    def text(self, to):
+        """The plain-text part of the last message to ``to``."""
+        return self.last(to).get_body(("plain",)).get_content()
+
     def link(self, to, path_prefix):
         """The path of the first link in the last message to ``to`` starting with the prefix."""
-        body = self.last(to).get_content()
+        body = self.text(to)
         match = re.search(rf"https?://[^/\s]+({re.escape(path_prefix)}[^\s]*)", body)
         assert match, f"no {path_prefix} link in: {body}"
         return match.group(1)
