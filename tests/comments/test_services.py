@@ -135,7 +135,7 @@ def test_restricted_comments_are_cosigned_by_invitation_only(world, outbox):
     )
     services.invite_cosigner(comment, author=world.author, email=world.invitee.email)
     db.session.commit()
-    invitation_mail = outbox.last(world.invitee.email).get_content()
+    invitation_mail = outbox.text(world.invitee.email)
     assert comment.body not in invitation_mail and "Northwind" not in invitation_mail
     services.cosign_comment(comment, user=world.invitee, named=False)
     assert len(comment.cosignatures) == 1
@@ -183,7 +183,7 @@ def test_late_comment_after_close(world, outbox):
     db.session.commit()
     comment = world.post(Visibility.PUBLIC)
     assert comment.late_status == "pending"
-    assert "awaiting" in outbox.last(world.author.email).get_content()
+    assert "awaiting" in outbox.text(world.author.email)
     with pytest.raises(DomainError):
         services.decide_late_comment(
             comment, coordinator=world.coordinator, accept=False, reason=" "
