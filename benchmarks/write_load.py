@@ -72,7 +72,7 @@ def prepare(database: str, folder: Path) -> dict:
     )
     env.pop("MAIL_SERVER", None)
     if database == "postgresql":
-        _pg(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
+        _pg(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
         _pg(f"CREATE DATABASE {PG_DATABASE}")
         env["DATABASE_URL"] = f"postgresql+psycopg://postgres@127.0.0.1:5432/{PG_DATABASE}"
         env["REDIS_URL"] = "redis://127.0.0.1:6379/3"
@@ -311,7 +311,7 @@ def main():
     if tally.refusal:
         print(f"  first refusal said: {tally.refusal}")
     if options.database == "postgresql":
-        _pg(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
+        _pg(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
 
 
 if __name__ == "__main__":
