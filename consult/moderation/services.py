@@ -11,6 +11,7 @@ from consult.comments.models import Comment, LateStatus
 from consult.db import utcnow
 from consult.errors import DomainError, NotAllowed
 from consult.extensions import db
+from consult.figures import lone, protect
 from consult.moderation.models import Flag, FlagReason, ModerationAction, ModerationKind
 from consult.policy.moderation import can_flag, can_moderate
 
@@ -151,18 +152,15 @@ def near_duplicates(limit: int = 50) -> list[Comment]:
     )
 
 
-SMALL_CELL = 5
-
-
-def suppress_small(count: int):
-    """Published figures show 1–4 as "fewer than 5"."""
-    return count if count == 0 or count >= SMALL_CELL else None
+HIDDEN_TOTAL = "hidden_total"
 
 
 def moderation_figures(consultation_id: int) -> dict:
     """Public moderation figures for a consultation: flags, hides by reason, restores.
 
-    Counts of 1–4 become None ("fewer than 5"), so nobody learns of one flag."""
+    Published as every figure is (consult/figures.py): counts of 1–4 show as "fewer
+    than 5", so nobody learns of one flag, and where the hides by reason and their
+    total would let one be worked out by subtraction, another is "not shown" too."""
     flags = db.session.execute(
         sa.select(sa.func.count(Flag.id))
         .join(Comment, Flag.comment_id == Comment.id)
@@ -188,9 +186,13 @@ def moderation_figures(consultation_id: int) -> dict:
             ModerationAction.kind == ModerationKind.RESTORE,
         )
     ).scalar_one()
+    by_reason = {reason: hides.get(reason, 0) for reason in FlagReason}
+    hidden = protect(
+        {**by_reason, HIDDEN_TOTAL: sum(by_reason.values())}, [[*by_reason, HIDDEN_TOTAL]]
+    )
     return {
-        "flags": suppress_small(flags),
-        "hidden": {reason: suppress_small(hides.get(reason, 0)) for reason in FlagReason},
-        "hidden_total": suppress_small(sum(hides.values())),
-        "restored": suppress_small(restores),
+        "flags": lone(flags),
+        "hidden": {reason: hidden[reason] for reason in FlagReason},
+        "hidden_total": hidden[HIDDEN_TOTAL],
+        "restored": lone(restores),
     }

@@ -17,7 +17,7 @@ Formulas (published on the page):
 Small cells: a count of 1–4 shows as "fewer than 5", and when a row or column would
 let it be worked out by subtraction, the next smallest cell there is withheld too. A
 rate or median is shown only when it rests on at least 5 requests and its numerator
-is shown.
+is shown. These are the rules of every published figure (consult/figures.py).
 """
 
 from dataclasses import dataclass, field
@@ -30,10 +30,10 @@ from consult.accounts.models import Organisation, OrganisationKind
 from consult.comments.models import Comment
 from consult.consultations.models import Consultation, Phase
 from consult.extensions import db
+from consult.figures import MASKED, Rate, Shown, lone, protect, rate, rests_on_enough
 from consult.responses.deadlines import Status, status_sql
 from consult.responses.models import EXCLUDED_STATES, Position, ResponseRequest
 
-SMALL_CELL = 5
 MEASURES = [
     Status.AWAITING.value,
     Status.CLARIFICATION.value,
@@ -44,62 +44,6 @@ MEASURES = [
 ]
 REQUESTS = "requests"
 DIMENSIONS = ("section", "category")
-
-
-@dataclass(frozen=True)
-class Shown:
-    """A published count: its value, or why it is withheld."""
-
-    value: int
-    hidden: str | None = None  # "small" (1–4) or "masked" (would reveal a small cell)
-
-    @property
-    def text(self) -> str:
-        if self.hidden == "small":
-            return str(_l("fewer than 5"))
-        if self.hidden == "masked":
-            return str(_l("not shown"))
-        return f"{self.value:,}"
-
-    @property
-    def linkable(self) -> bool:
-        return self.hidden is None and self.value > 0
-
-    @property
-    def known(self) -> bool:
-        return self.hidden is None
-
-
-@dataclass(frozen=True)
-class Rate:
-    value: float | None  # None: withheld, or nothing to divide
-
-    @property
-    def text(self) -> str:
-        return "—" if self.value is None else f"{self.value:.0%}"
-
-
-def protect(values: dict, lines: list[list]) -> dict:
-    """Withhold counts of 1–4, then, while a line (cells whose sum is published) has
-    exactly one withheld cell, withhold its smallest other non-zero cell as well."""
-    hidden = {key: "small" for key, v in values.items() if 0 < v < SMALL_CELL}
-    changed = True
-    while changed:
-        changed = False
-        for line in lines:
-            if sum(1 for key in line if key in hidden) != 1:
-                continue
-            others = [key for key in line if key not in hidden and values.get(key, 0) > 0]
-            if others:
-                hidden[min(others, key=lambda k: (values[k], str(k)))] = "masked"
-                changed = True
-    return {key: Shown(v, hidden.get(key)) for key, v in values.items()}
-
-
-def _rate(numerator: Shown, denominator: int, part: int) -> Rate:
-    if denominator < SMALL_CELL or not numerator.known:
-        return Rate(None)
-    return Rate(part / denominator)
 
 
 @dataclass
@@ -213,19 +157,15 @@ def _row(key, label, cells: dict[str, Shown], raw: dict) -> Row:
         answered + declined,
         None
         if cells[Status.ANSWERED.value].known and cells[Status.DECLINED.value].known
-        else "masked",
+        else MASKED,
     )
     return Row(
         key,
         label,
         cells,
-        answer_rate=_rate(cells[Status.ANSWERED.value], denominator, answered),
-        responded_rate=_rate(both, denominator, answered + declined),
-        on_time_share=_rate(
-            Shown(raw["on_time"], "small" if 0 < raw["on_time"] < SMALL_CELL else None),
-            denominator,
-            raw["on_time"],
-        ),
+        answer_rate=rate(cells[Status.ANSWERED.value], denominator, answered),
+        responded_rate=rate(both, denominator, answered + declined),
+        on_time_share=rate(lone(raw["on_time"]), denominator, raw["on_time"]),
     )
 
 
@@ -266,10 +206,10 @@ def _company_figures(company, totals, sections, categories, median) -> CompanyFi
         company=company,
         row=_row(None, company.name, cells(("main",)), raw_main),
         positions={p.value: shown[("position", p.value)] for p in Position},
-        noted_share=_rate(
+        noted_share=rate(
             noted, answered.value if answered.known else 0, raw_main[f"p_{Position.NOTED.value}"]
         ),
-        median_days=median_value if median_n >= SMALL_CELL else None,
+        median_days=median_value if rests_on_enough(median_n) else None,
         by_section=by_section,
         by_category=by_category,
     )
