@@ -30,6 +30,7 @@ from consult.consultations.schedule import (
 )
 from consult.consultations.status import commenting_status, heading_html
 from consult.consultations.views import bp as consultations_bp
+from consult.dispositions.views import bp as dispositions_bp
 from consult.forms import ActionForm
 from consult.main.views import bp as main_bp
 from consult.moderation.views import bp as moderation_bp
@@ -126,6 +127,7 @@ def register_blueprints(app):
     app.register_blueprint(moderation_bp)
     app.register_blueprint(responses_bp)
     app.register_blueprint(commitments_bp)
+    app.register_blueprint(dispositions_bp)
 
 
 def register_error_handlers(app):

@@ -18,6 +18,7 @@ from consult.consultations.models import (  # noqa: F401
     DocumentVersion,
     Paragraph,
 )
+from consult.dispositions.models import Disposition  # noqa: F401
 from consult.moderation.models import Flag, ModerationAction  # noqa: F401
 from consult.responses.models import (  # noqa: F401
     Rejoinder,

@@ -12,6 +12,8 @@ from consult.consultations.models import Consultation, Paragraph
 from consult.consultations.schedule import request_time
 from consult.consultations.services import visible_consultation_or_404
 from consult.db import required
+from consult.dispositions import display as disposition_display
+from consult.dispositions import services as disposition_services
 from consult.errors import DomainError
 from consult.extensions import db
 from consult.forms import ActionForm
@@ -198,6 +200,9 @@ def _show_context(comment, consultation, **forms_given):
     context = dict(
         comment=comment,
         consultation=consultation,
+        disposition=disposition_display.shown_for_comment(
+            disposition_services.disposition_of(comment), comment, consultation.timezone
+        ),
         readable=can_read_body(user, comment),
         is_author=is_author,
         revisions=queries.revisions_of(comment) if services.is_engaged(comment) else [],
@@ -530,4 +535,8 @@ def campaign(reference):
 def mine():
     comments = queries.my_comments(current_user)
     reveals = queries.identity_reveals(comments)
-    return render_template("comments/mine.html", comments=comments, reveals=reveals)
+    found = disposition_services.dispositions_of(comments)
+    dispositions = {c.id: found.get(c.id) for c in comments}
+    return render_template(
+        "comments/mine.html", comments=comments, reveals=reveals, dispositions=dispositions
+    )

@@ -15,6 +15,7 @@ from consult.accounts.passwords import hash_password
 from consult.db import utcnow
 from consult.demo.comments import load_closed_consultation, load_demo_comments
 from consult.demo.consultations import load_demo_consultations
+from consult.demo.dispositions import load_demo_dispositions
 from consult.demo.responses import load_demo_responses
 from consult.extensions import db
 from consult.mail import discard_queued
@@ -145,6 +146,7 @@ def load_demo_data() -> dict:
         consultation, people=people, companies=companies, coordinator=coordinator, now=now
     )
     load_closed_consultation(people=people, companies=companies, coordinator=coordinator, now=now)
+    load_demo_dispositions(people=people, companies=companies, coordinator=coordinator, now=now)
     load_demo_responses(people=people, companies=companies, coordinator=coordinator, now=now)
     discard_queued()  # demonstration activity mails nobody
     return {"people": people, "companies": companies}
