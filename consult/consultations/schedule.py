@@ -45,6 +45,11 @@ def start_of_local_day(day: date, zone: str) -> datetime:
     return datetime.fromtimestamp(high, UTC)
 
 
+def local_date(instant: datetime, zone: str) -> date:
+    """The calendar date in ``zone`` at ``instant`` (an aware datetime)."""
+    return instant.astimezone(ZoneInfo(zone)).date()
+
+
 def comment_window(opens_on: date | None, closes_on: date | None, zone: str):
     """The UTC instants ``(opens_at, closes_at)`` of the local dates, or None where unset."""
     opens_at = start_of_local_day(opens_on, zone) if opens_on else None

@@ -24,6 +24,8 @@ from consult.permissions import (
     require_found,
 )
 from consult.policy.consultations import can_manage_consultations, can_view_version
+from consult.policy.tracking import can_keep_timeline
+from consult.tracking import milestones, progress
 from consult.tracking.services import updates_of
 
 bp = Blueprint("consultations", __name__)
@@ -75,9 +77,13 @@ def show(slug):
 
 def _render_show(consultation, extension_form=None):
     coordinator = can_manage_consultations(current_user)
+    now = request_time()
     return render_template(
         "consultations/show.html",
         consultation=consultation,
+        outlook=milestones.outlook(consultation, now),
+        progress=progress.status_of(consultation, now),
+        may_keep_timeline=can_keep_timeline(current_user),
         versions=versions.published_versions(consultation),
         pending=versions.pending_version(consultation) if coordinator else None,
         problems=services.publication_problems(consultation) if coordinator else [],

@@ -4,9 +4,11 @@ from flask import Blueprint, jsonify, render_template
 from flask_login import current_user
 
 from consult.accounts.services import privacy_officers
+from consult.consultations.schedule import request_time
 from consult.consultations.services import consultations_by_phase
 from consult.main.health import health
 from consult.permissions import public
+from consult.tracking.progress import overdue_consultations
 
 bp = Blueprint("main", __name__)
 
@@ -15,7 +17,12 @@ bp = Blueprint("main", __name__)
 @public
 def home():
     groups = consultations_by_phase(current_user)
-    return render_template("main/home.html", groups=groups)
+    everything = [c for items in groups.values() for c in items]
+    return render_template(
+        "main/home.html",
+        groups=groups,
+        overdue_updates=overdue_consultations(everything, request_time()),
+    )
 
 
 @bp.route("/policies")

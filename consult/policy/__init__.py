@@ -10,7 +10,8 @@ rules without importing a layer above it:
 - ``responses``: reading a company answer or decline, seeing a request, answering,
   replying to a company, managing requests;
 - ``commitments``: a commitment's full text, recording, proposing and confirming one;
-- ``moderation``: flagging, moderating, revealing an identity, suspending an author.
+- ``moderation``: flagging, moderating, revealing an identity, suspending an author;
+- ``tracking``: keeping the timeline and posting updates; which updates are public.
 
 Where lists, counts, feeds and exports need a rule, it has an SQL form beside its object
 form (``can_view_comment`` / ``visible_comments_clause``), and a property test checks

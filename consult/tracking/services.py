@@ -1,6 +1,5 @@
-"""Recording and reading the timeline; milestones with their planned-date history."""
+"""Recording and reading the timeline, and posting updates (milestones: milestones.py)."""
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -57,47 +56,6 @@ def timeline_events(consultation) -> list[TimelineEvent]:
             .order_by(TimelineEvent.occurred_at, TimelineEvent.id)
         ).all()
     )
-
-
-@dataclass
-class MilestoneView:
-    milestone: Milestone
-    planned_on: date | None
-    status: str  # "planned", "done" or "slipped"
-    earlier: list[TimelineEvent] = field(default_factory=list)  # superseded plans, with reasons
-
-
-_INSTANTS = {Milestone.OPENS: "opens_at", Milestone.CLOSES: "closes_at"}
-_DATES = {
-    Milestone.OPENS: "opens_on",
-    Milestone.CLOSES: "closes_on",
-    Milestone.SUMMARY_DUE: "summary_due_on",
-}
-
-
-def milestones(consultation, events, now: datetime) -> list[MilestoneView]:
-    """Each milestone's current plan, its earlier plans, and whether it slipped or is done.
-
-    Done once its instant has passed (the summary milestone is marked done by the
-    summaries work); slipped when it now falls later than first planned.
-    """
-    views = []
-    for milestone in Milestone:
-        planned_on = getattr(consultation, _DATES[milestone])
-        changes = [
-            e for e in events if e.kind == EventKind.DATE_PLANNED and e.milestone == milestone
-        ]
-        first_plan = next((e.planned_on for e in changes if e.planned_on), planned_on)
-        instant = getattr(consultation, _INSTANTS.get(milestone, ""), None)
-        if instant is not None and instant <= now:
-            status = "done"
-        elif planned_on and first_plan and planned_on > first_plan:
-            status = "slipped"
-        else:
-            status = "planned"
-        earlier = [e for e in changes if e.previous_on is not None]
-        views.append(MilestoneView(milestone, planned_on, status, earlier))
-    return views
 
 
 def post_update(consultation, *, kind, title: str, body: str, author, now: datetime | None = None):

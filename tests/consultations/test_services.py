@@ -10,8 +10,9 @@ from consult.consultations import services
 from consult.consultations.models import Phase
 from consult.errors import DomainError
 from consult.extensions import db
+from consult.tracking.milestones import milestones
 from consult.tracking.models import EventKind, Milestone, TimelineEvent
-from consult.tracking.services import milestones, timeline_events
+from consult.tracking.services import timeline_events
 from tests import factories
 from tests.consultations import factories as cf
 
@@ -187,7 +188,9 @@ def test_once_public_a_planned_date_changes_only_with_a_public_reason():
         if m.milestone == Milestone.CLOSES
     ]
     assert closes.status == "slipped"
-    assert [e.previous_on for e in closes.earlier] == [old_close]  # the earlier date stays
+    assert closes.slipped_days == 14
+    assert closes.earlier_plans == [old_close]  # the earlier date stays
+    assert [e.previous_on for e in closes.changes] == [old_close]
     entry = db.session.scalars(
         sa.select(AuditEntry).where(AuditEntry.action == "consultation.date_planned")
     ).all()[-1]
