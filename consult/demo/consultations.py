@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from consult.consultations import services, versions
 from consult.db import utcnow
+from consult.demo.tracking import DEMO_UPDATE_INTERVAL_DAYS, load_demo_timeline
 
 NOTE = (
     "*Demonstration text.* This draft was written for the Consult demonstration. It "
@@ -209,7 +210,8 @@ elections in the country.
 
 
 def load_demo_consultations(*, coordinator, companies, now=None):
-    """An open consultation with Draft 1 and Draft 2 published, and a draft-phase one."""
+    """An open consultation with Draft 1 and Draft 2 published, milestones and an overdue
+    progress update, and a draft-phase one."""
     now = now or utcnow()
     today = now.date()
     settings = services.Settings(
@@ -223,11 +225,13 @@ def load_demo_consultations(*, coordinator, companies, now=None):
         ),
         opens_on=today - timedelta(days=21),
         closes_on=today - timedelta(days=21) + timedelta(days=83),  # twelve weeks
+        update_interval_days=DEMO_UPDATE_INTERVAL_DAYS,
         companies=list(companies),
     )
     consultation = services.create_consultation(
         settings, actor=coordinator, now=now - timedelta(days=30)
     )
+    load_demo_timeline(consultation, coordinator=coordinator, now=now)
     for text, name, days_ago in [
         (DRAFT_1, "principles-draft-1.md", 22),
         (DRAFT_2, "principles-draft-2.md", 3),

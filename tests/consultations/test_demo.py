@@ -8,6 +8,8 @@ from consult.consultations.models import Consultation, Phase
 from consult.consultations.schedule import request_time
 from consult.demo import COMPANIES
 from consult.extensions import db
+from consult.tracking import milestones, progress
+from consult.tracking.services import timeline_events
 
 
 @pytest.fixture
@@ -36,3 +38,26 @@ def test_the_demo_consultation_is_open_with_two_published_drafts(client):
     home = client.get("/").get_data(as_text=True)
     assert demo.title in home
     assert "elections" not in home  # the draft-phase demo consultation stays hidden
+
+
+def test_the_demo_consultation_shows_a_slipped_milestone_and_an_overdue_update(client):
+    demo = db.session.scalar(sa.select(Consultation).where(Consultation.phase == Phase.PUBLISHED))
+    views = milestones.milestones(demo, timeline_events(demo), request_time())
+    by_key = {v.key: v for v in views}
+    assert by_key["final_principles"].status == "slipped"
+    assert by_key["final_principles"].slipped_days == 90
+    assert by_key["next_draft"].status == "done"  # moved once, then reached by Draft 2
+    assert by_key["next_draft"].earlier_plans
+    assert any(v.milestone == "other" and "(demo)" in v.label for v in views)
+    status = progress.status_of(demo, request_time())
+    assert status.overdue and status.days == 20
+
+    page = client.get(f"/consultations/{demo.slug}").get_data(as_text=True)
+    assert "Next scheduled output:" in page
+    assert "Slipped:" in page and "slipped 90 days" in page
+    assert "Last progress update 20 days ago" in page and "Overdue:" in page
+    home = client.get("/").get_data(as_text=True)
+    overdue = home[home.index('id="overdue-updates"') :]
+    assert demo.title in overdue[: overdue.index("</section>")]
+    timeline = client.get(f"/consultations/{demo.slug}/timeline").get_data(as_text=True)
+    assert "(demo) The member companies asked for a second comment round" in timeline
