@@ -4,8 +4,11 @@ Keep bleach behind this module (it is no longer maintained upstream); switching 
 another sanitiser must touch this file only.
 """
 
+from collections.abc import Callable
+
 import bleach
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markupsafe import Markup
 
 ALLOWED_TAGS = frozenset(
@@ -48,11 +51,43 @@ def sanitise_html(html: str) -> str:
     )
 
 
-def render_markdown(text: str | None) -> Markup:
-    """Render user Markdown to sanitised HTML, safe to place in a page."""
+# Splits a run of plain text into pieces, each with the address it links to or None.
+Linker = Callable[[str], list[tuple[str, str | None]]]
+
+
+def render_markdown(text: str | None, *, linker: Linker | None = None) -> Markup:
+    """Render user Markdown to sanitised HTML, safe to place in a page.
+
+    ``linker`` turns words of the plain text (never inside a link or code) into links,
+    e.g. the citations of a summary; the result is sanitised like the rest.
+    """
     if not text:
         return Markup("")
-    return Markup(sanitise_html(_markdown.render(text)))
+    if linker is None:
+        return Markup(sanitise_html(_markdown.render(text)))
+    tokens = _markdown.parse(text)
+    for token in tokens:
+        if token.type == "inline" and token.children:
+            token.children = _linked(token.children, linker)
+    return Markup(sanitise_html(_markdown.renderer.render(tokens, _markdown.options, {})))
+
+
+def _linked(children: list[Token], linker: Linker) -> list[Token]:
+    result: list[Token] = []
+    depth = 0  # inside a link written in the text: left as it is
+    for child in children:
+        depth += {"link_open": 1, "link_close": -1}.get(child.type, 0)
+        if child.type != "text" or depth:
+            result.append(child)
+            continue
+        for piece, href in linker(child.content):
+            if href is None:
+                result.append(Token("text", "", 0, content=piece))
+                continue
+            result.append(Token("link_open", "a", 1, attrs={"href": href}))
+            result.append(Token("text", "", 0, content=piece))
+            result.append(Token("link_close", "a", -1))
+    return result
 
 
 def stored_html(html: str | None) -> Markup:

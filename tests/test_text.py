@@ -69,3 +69,41 @@ def test_markdown_structure_survives():
     html = str(render_markdown("# Title\n\n- one\n- two\n\n> quoted\n\n`code`"))
     assert "<h1>Title</h1>" in html and "<li>one</li>" in html
     assert "<blockquote>" in html and "<code>code</code>" in html
+
+
+def _link_word(word, href):
+    """A linker that links every ``word`` to ``href``."""
+
+    def split(text):
+        pieces = []
+        for i, part in enumerate(text.split(word)):
+            if i:
+                pieces.append((word, href))
+            if part:
+                pieces.append((part, None))
+        return pieces
+
+    return split
+
+
+def test_a_linker_links_words_of_the_plain_text_only():
+    html = str(
+        render_markdown(
+            "see X, *X* and `X`, [X](https://example.org/x)\n\n    X in code",
+            linker=_link_word("X", "/somewhere"),
+        )
+    )
+    assert html.count('href="/somewhere"') == 2  # not in code, nor inside a written link
+    assert '<em><a href="/somewhere"' in html
+    assert "<code>X</code>" in html and 'href="https://example.org/x"' in html
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_what_a_linker_returns_is_sanitised_too(payload):
+    html = str(render_markdown(f"X {payload}", linker=_link_word("X", "javascript:alert(1)")))
+    assert "javascript" not in html.split("X", 1)[0]
+    for tag, attrs in _elements(html):
+        assert tag in ALLOWED_TAGS, tag
+        href = attrs.get("href")
+        if href is not None:
+            assert href.startswith(("http://", "https://", "mailto:")), href
