@@ -42,12 +42,13 @@ lock: ## Re-resolve requirements.lock from pyproject.toml (LOCK_ARGS=--upgrade f
 		--no-emit-index-url --no-emit-find-links --no-emit-trusted-host \
 		$(LOCK_ARGS) --output-file requirements.lock pyproject.toml
 
-# axe-core for the browser tests' accessibility checks (pinned in package-lock.json).
+# The fonts embedded in the summaries' PDFs (Noto Sans, Noto Sans Arabic) and axe-core for
+# the browser tests' accessibility checks, pinned in package-lock.json.
 node_modules/.installed: package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
 		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
 	else \
-		echo "npm not found: browser tests will be skipped (set REQUIRE_BROWSER=1 to fail instead)"; \
+		echo "npm not found: PDFs use the system's fonts; browser tests will be skipped (set REQUIRE_BROWSER=1 to fail instead)"; \
 	fi
 
 .PHONY: translations
@@ -59,7 +60,7 @@ migrate: install translations ## Apply the database migrations
 	$(BIN)/flask db upgrade
 
 .PHONY: run
-run: migrate ## Set up, load demonstration data when empty, serve on http://127.0.0.1:5000
+run: migrate node_modules/.installed ## Set up, load demonstration data when empty, serve on http://127.0.0.1:5000
 	$(BIN)/flask demo-data --if-empty
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
