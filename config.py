@@ -35,6 +35,9 @@ class Config:
     PRODUCTION = ENV_NAME == "production"
 
     SECRET_KEY = os.environ.get("SECRET_KEY")
+    # Earlier keys, still accepted after a rotation (comma-separated): Flask's sessions and
+    # the emailed unsubscribe links verify with them; only SECRET_KEY signs.
+    SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k]
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_PATH / 'consult.sqlite3'}"
     )
@@ -83,6 +86,8 @@ class Config:
     CONFIRM_LINK_MAX_AGE = int(timedelta(days=2).total_seconds())
     RESET_LINK_MAX_AGE = int(timedelta(hours=1).total_seconds())
     INVITATION_LINK_MAX_AGE = int(timedelta(days=7).total_seconds())
+    # One-click unsubscribe links work for more than a year (old emails stay in inboxes).
+    UNSUBSCRIBE_LINK_MAX_AGE = int(timedelta(days=400).total_seconds())
 
     # Password hashing: argon2id, at or above OWASP's recommended minimum
     # (m=19 MiB, t=2, p=1). These are argon2-cffi's RFC 9106 low-memory profile.
@@ -104,6 +109,13 @@ class Config:
     EMAIL_ACTION_LIMIT_PER_ADDRESS = "20 per hour"
     COMMENT_LIMIT_BURST = os.environ.get("COMMENT_LIMIT_BURST", "1 per 5 seconds")
     COMMENT_LIMIT_HOURLY = os.environ.get("COMMENT_LIMIT_HOURLY", "60 per hour")
+
+    # The fonts embedded in the summaries' PDFs: Noto Sans and Noto Sans Arabic, from
+    # the @fontsource packages that `npm ci` installs (package.json); without them the
+    # PDF falls back to the system's DejaVu Sans, also embedded.
+    SUMMARY_FONT_DIR = os.environ.get(
+        "SUMMARY_FONT_DIR", str(BASE_DIR / "node_modules" / "@fontsource")
+    )
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"

@@ -11,7 +11,7 @@ from flask import Flask
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-import consult.mail  # noqa: F401  (registers the send-after-commit hooks)
+import consult.mail  # noqa: F401  (registers the after-commit hooks of the outbox)
 import consult.models  # noqa: F401  (every table, for Alembic and the ORM)
 from config import BASE_DIR, Config
 from consult import cli, errors, extensions, i18n, routing, transactions, workers
@@ -20,7 +20,7 @@ from consult.accounts.sessions import init_login
 from consult.accounts.views import bp as accounts_bp
 from consult.admin.views import bp as admin_bp
 from consult.audit.views import bp as audit_bp
-from consult.comments import campaigns, display
+from consult.comments import campaigns, display, levels
 from consult.comments.views import bp as comments_bp
 from consult.commitments.views import bp as commitments_bp
 from consult.consultations.schedule import (
@@ -34,10 +34,18 @@ from consult.dispositions.views import bp as dispositions_bp
 from consult.forms import ActionForm
 from consult.main.views import bp as main_bp
 from consult.moderation.views import bp as moderation_bp
+from consult.notifications import jobs as email_jobs
+from consult.notifications import subscribers as notification_subscribers
+from consult.notifications.views import bp as notifications_bp
 from consult.policy.site import abilities_of
 from consult.responses import subscribers as response_subscribers
 from consult.responses.views import bp as responses_bp
 from consult.security import init_security
+from consult.site_policies.views import bp as site_policies_bp
+from consult.summaries import services as summary_services
+from consult.summaries import subscribers as summary_subscribers
+from consult.summaries.narrative_views import bp as narrative_bp
+from consult.summaries.views import bp as summaries_bp
 from consult.text import render_markdown, stored_html
 from consult.tracking import subscribers as tracking_subscribers
 from consult.tracking.views import bp as tracking_bp
@@ -109,6 +117,9 @@ def register_subscribers():
     tracking_subscribers.subscribe()
     campaigns.subscribe()
     response_subscribers.subscribe()
+    summary_subscribers.subscribe()
+    email_jobs.subscribe()  # after every commit that queued email: deliver it
+    notification_subscribers.subscribe()  # last: everything below has reacted
 
 
 def register_url_converters(app):
@@ -128,6 +139,10 @@ def register_blueprints(app):
     app.register_blueprint(responses_bp)
     app.register_blueprint(commitments_bp)
     app.register_blueprint(dispositions_bp)
+    app.register_blueprint(site_policies_bp)
+    app.register_blueprint(summaries_bp)
+    app.register_blueprint(narrative_bp)
+    app.register_blueprint(notifications_bp)
 
 
 def register_error_handlers(app):
@@ -138,6 +153,7 @@ def register_request_hooks(app):
     init_security(app)
     app.before_request(routing.refuse_nul_in_address)
     app.before_request(mark_request_arrival)  # "open" is judged when the request arrived
+    app.before_request(summary_services.freeze_on_request)  # the first request after a close
 
 
 def register_template_helpers(app):
@@ -158,6 +174,8 @@ def register_template_helpers(app):
         "amendment_preview": display.amendment_preview,
         "amendment_segments": display.amendment_segments,
         "local_time": display.local_time,
+        # What each visibility level publishes: one source for every page that says it.
+        "visibility_level_texts": levels.level_texts,
     }
     for name, function in filters.items():
         app.add_template_filter(function, name)

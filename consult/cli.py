@@ -14,7 +14,10 @@ from consult.consultations.cli import import_draft_command
 from consult.demo import load_demo_data
 from consult.errors import DomainError
 from consult.extensions import db
+from consult.notifications.cli import purge_command, send_pending_command, worker_command
+from consult.notifications.commands import COMMANDS as NOTIFICATION_COMMANDS
 from consult.responses.cli import tracker_command
+from consult.summaries.cli import close_due_command
 
 
 @click.command("create-coordinator")
@@ -70,5 +73,10 @@ def register(app):
         import_draft_command,
         campaigns_cli,
         tracker_command,
+        close_due_command,
+        send_pending_command,
+        worker_command,
+        purge_command,
+        *NOTIFICATION_COMMANDS,
     ):
         app.cli.add_command(command)

@@ -19,12 +19,28 @@ from consult.consultations.models import (  # noqa: F401
     Paragraph,
 )
 from consult.dispositions.models import Disposition  # noqa: F401
+from consult.mail import OutboundEmail  # noqa: F401
 from consult.moderation.models import Flag, ModerationAction  # noqa: F401
+from consult.notifications.models import (  # noqa: F401
+    DigestRun,
+    Follow,
+    MailSettings,
+    Notification,
+    NotificationPreference,
+    ReminderLog,
+)
 from consult.responses.models import (  # noqa: F401
     Rejoinder,
     RequestExtension,
     Response,
     ResponseRequest,
     ResponseRevision,
+)
+from consult.site_policies.models import PolicyVersion  # noqa: F401
+from consult.summaries.models import SummarySnapshot  # noqa: F401
+from consult.summaries.narrative_models import (  # noqa: F401
+    NarrativeDraft,
+    NarrativePdf,
+    NarrativeRevision,
 )
 from consult.tracking.models import TimelineEvent, Update  # noqa: F401

@@ -44,6 +44,7 @@ from consult.comments.models import Comment, Visibility
 from consult.db import utcnow
 from consult.demo import DEMO_PASSWORD
 from consult.extensions import db
+from consult.notifications.unsubscribe import make_token
 from consult.responses.models import Response, ResponseRequest
 from tests.conftest import Client
 
@@ -660,6 +661,9 @@ def _set_the_scene(fuzz: Fuzz) -> dict[str, list[str]]:
         .limit(1)
     )
     seeds["company representative"].append(f"/requests/{db.session.scalar(answered)}")
+    # An unsubscribe link, as a notification email carries it (no session needed).
+    stakeholder = db.session.scalar(sa.select(User.id).where(User.email == ROLES["stakeholder"]))
+    seeds["visitor"].append(f"/unsubscribe/{make_token(stakeholder, 'thread_reply')}")
     return seeds
 
 

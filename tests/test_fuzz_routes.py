@@ -33,6 +33,7 @@ from consult.commitments.models import Commitment
 from consult.consultations.models import Consultation, DocumentVersion, Paragraph
 from consult.demo import DEMO_PASSWORD
 from consult.extensions import db
+from consult.notifications.models import Follow, Notification
 from consult.responses.models import Response, ResponseRequest
 from tests.conftest import Client
 
@@ -171,6 +172,12 @@ def _real_references(client) -> Real:
         "key": _one(sa.select(Paragraph.stable_key).where(Paragraph.id == comment.paragraph_id)),
         "number": 1,
         "user_id": _one(sa.select(User.id).where(User.status == UserStatus.PENDING)),
+        # The stakeholder's own notification and follow (the demonstration has both).
+        "notification_id": _one(
+            sa.select(Notification.id).where(Notification.user_id == author.id)
+        ),
+        "follow_id": _one(sa.select(Follow.id).where(Follow.user_id == author.id)),
+        "target": "consultation",
         "token": "not-a-token",
         "filename": "css/consult.css",
         "action": "answer",

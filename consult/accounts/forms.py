@@ -85,6 +85,15 @@ class RegistrationForm(NewPasswordMixin, BaseForm):
         filters=[strip_filter],
     )
     timezone = SelectField(_l("Your time zone"), default="UTC")
+    discreet_email = BooleanField(
+        _l("Discreet email"),
+        description=_l(
+            'Our emails will then say only "Consult: you have a new notification", with a '
+            "sign-in link: no consultation title, company name or text. It is turned on for "
+            "you anyway once you post an anonymous, restricted or confidential comment; you "
+            "can change it later."
+        ),
+    )
     understood = BooleanField(
         _l(
             "I understand that coordinators will see my name, email and organisation to "

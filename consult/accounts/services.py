@@ -9,7 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from consult.accounts import tokens
+from consult.accounts import events, tokens
 from consult.accounts.models import (
     Invitation,
     Organisation,
@@ -245,6 +245,7 @@ def change_password(user: User, *, new_password: str, now=None):
     end_all_sessions(user)
     record(user, "user.password_changed", user, now=now)
     send_email(user.email, "password_changed", locale=user.locale, user=user)
+    events.password_changed.send(user, now=now or utcnow())
 
 
 def request_password_reset(email: str):
@@ -318,6 +319,7 @@ def confirm_email_change(token: str, *, now=None) -> User:
     end_all_sessions(user)
     record(user, "user.email_changed", user, now=now)
     send_email(old_email, "email_changed", locale=user.locale, user=user)
+    events.email_changed.send(user, now=now or utcnow())
     return user
 
 

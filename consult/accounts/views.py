@@ -21,6 +21,7 @@ from consult.accounts.sessions import mark_signed_in
 from consult.errors import DomainError
 from consult.extensions import db
 from consult.forms import ActionForm
+from consult.notifications.preferences import set_discreet
 from consult.permissions import login_required, public
 
 bp = Blueprint("accounts", __name__)
@@ -64,7 +65,7 @@ def register():
     if form.validate_on_submit():
         if not throttle.hit("EMAIL_ACTION_LIMIT_PER_ADDRESS", "email-action", _address()):
             return _rate_limited(form, "accounts/register.html")
-        services.register_stakeholder(
+        user = services.register_stakeholder(
             email=form.email.data,
             display_name=form.display_name.data,
             password=form.password.data,
@@ -74,6 +75,8 @@ def register():
             org_website=form.org_website.data,
             timezone=form.timezone.data,
         )
+        if user is not None and form.discreet_email.data:
+            set_discreet(user, True)
         db.session.commit()
         # The same answer whether or not the email was already registered.
         return redirect(url_for("accounts.check_email"))

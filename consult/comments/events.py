@@ -24,6 +24,14 @@ companies_added = Event(
 )
 late_comment_accepted = Event("late-comment-accepted", doc="A coordinator accepted it.")
 late_comment_refused = Event("late-comment-refused", doc="A coordinator refused it.")
+reply_posted = Event("reply-posted", doc="A reply was posted (sender: the reply).")
+cosigner_invited = Event(
+    "cosigner-invited", doc="The author invited someone to co-sign (sender: the invitation)."
+)
+identity_revealed = Event(
+    "identity-revealed",
+    doc="A privacy officer looked up who wrote the comment (sender: the identity reveal).",
+)
 campaign_formed = Event(
     "campaign-formed",
     doc="A group reached the campaign threshold (sender: the campaign); sent once.",

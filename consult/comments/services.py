@@ -13,6 +13,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import exc as sa_exc
 
 from consult.accounts.models import Organisation, User
 from consult.accounts.services import find_user_by_email
@@ -34,10 +35,12 @@ from consult.comments.models import (
 )
 from consult.comments.regions import region_of
 from consult.consultations.models import Consultation, DocumentVersion, Paragraph, Phase
+from consult.consultations.schedule import format_local
 from consult.db import required, utcnow
 from consult.errors import DomainError, NotAllowed
 from consult.events import ask
 from consult.extensions import db
+from consult.idempotency import AlreadyDone, claim, insert_once, key_or_new
 from consult.mail import external_url, send_email
 from consult.policy.comments import (
     can_comment,
@@ -79,6 +82,8 @@ class Draft:
     proposed_text: str | None = None
     company_ids: list[int] = field(default_factory=list)
     to_coordinators: bool = False
+    # The version of the site's policies the person acknowledged by confirming the form.
+    policy_version_id: int | None = None
 
 
 def check_draft(draft: Draft, consultation: Consultation) -> dict[str, str]:
@@ -141,8 +146,9 @@ def post_comment(
 ) -> Comment:
     """Post a comment on a paragraph (or the whole draft) of a published version.
 
-    Submitting the same form twice returns the first comment. After close the comment
-    is late: it waits for a coordinator's decision.
+    Submitting the same form twice, one after the other or at the same instant, returns
+    the first comment. After close the comment is late: it waits for a coordinator's
+    decision.
     """
     now = now or utcnow()
     existing = find_submission(author, submission_key)
@@ -188,6 +194,7 @@ def post_comment(
         body_html=html,
         proposed_text=draft.proposed_text if draft.kind == CommentKind.AMENDMENT else None,
         submission_key=submission_key,
+        policy_version_id=draft.policy_version_id,
         created_at=now,
         exposed_since=now,
         late_status=late,
@@ -202,11 +209,18 @@ def post_comment(
             created_at=now,
         )
     )
-    db.session.add(comment)
-    db.session.flush()
+    comment, created = insert_once(lambda: comment, lambda: find_submission(author, submission_key))
+    if not created:  # the same form, sent at the same instant: stored once, one receipt
+        return comment
     _send_receipt(comment, author)
     events.comment_posted.send(comment, now=now)
     return comment
+
+
+def receipt_topic(comment: Comment) -> str:
+    """What the receipt's email is filed under, so the receipt page can say whether it
+    was emailed."""
+    return f"receipt {comment.reference}"
 
 
 def _send_receipt(comment: Comment, author: User):
@@ -215,6 +229,7 @@ def _send_receipt(comment: Comment, author: User):
         author.email,
         "comment_receipt",
         locale=author.locale,
+        topic=receipt_topic(comment),
         comment=comment,
         user=author,
         url=external_url("comments.show", reference=comment.reference),
@@ -278,16 +293,8 @@ def edit_comment(
         )
     )
     db.session.flush()
+    # Co-signers are told by the notifications layer, which subscribes.
     events.comment_edited.send(comment, now=now)
-    for cosignature in comment.cosignatures:
-        if cosignature.withdrawn_at is None:
-            send_email(
-                cosignature.user.email,
-                "cosigned_comment_edited",
-                locale=cosignature.user.locale,
-                comment=comment,
-                url=external_url("comments.show", reference=comment.reference),
-            )
 
 
 def withdraw_comment(
@@ -396,40 +403,103 @@ def set_cosigning(
     db.session.flush()
 
 
-def cosign_comment(comment: Comment, *, user: User, named: bool, now: datetime | None = None):
-    """Endorse on behalf of one's organisation; records the revision endorsed."""
-    now = now or utcnow()
+def _organisation_cosignature(comment: Comment, organisation_id: int | None) -> CoSignature | None:
+    return db.session.scalar(
+        sa.select(CoSignature).where(
+            CoSignature.comment_id == comment.id,
+            CoSignature.organisation_id == organisation_id,
+        )
+    )
+
+
+def _cosign_submission(user: User, submission_key: str) -> CoSignature | None:
+    """The co-signature an earlier submission of the same form gave, if it stands so."""
+    return db.session.scalar(
+        sa.select(CoSignature).where(
+            CoSignature.user_id == user.id, CoSignature.submission_key == submission_key
+        )
+    )
+
+
+class AlreadyCosigned(AlreadyDone, NotAllowed):
+    """The person's organisation co-signed the comment already (perhaps a moment ago,
+    through another member): nothing more is recorded."""
+
+    def __init__(self, cosignature: CoSignature):
+        zone = required(db.session.get(Consultation, cosignature.comment.consultation_id)).timezone
+        super().__init__(
+            _l(
+                "Your organisation has already co-signed this comment (%(name)s, at %(time)s).",
+                name=cosignature.user.display_name,
+                time=f"{format_local(cosignature.created_at, zone)} ({zone})",
+            )
+        )
+
+
+def cosign_comment(
+    comment: Comment,
+    *,
+    user: User,
+    named: bool,
+    submission_key: str | None = None,
+    now: datetime | None = None,
+) -> CoSignature:
+    """Endorse on behalf of one's organisation; records the revision endorsed.
+
+    An organisation co-signs a comment once (one row per organisation, signed again
+    after a withdrawal). The same form sent twice returns that co-signature; a second
+    co-signature of the organisation is refused, also when two of its members sign at
+    the same instant.
+    """
+    now, submission_key = now or utcnow(), key_or_new(submission_key)
+    earlier = _cosign_submission(user, submission_key)
+    if earlier is not None:
+        return earlier
+    previous = _organisation_cosignature(comment, user.organisation_id)
+    if previous is not None and previous.withdrawn_at is None:
+        raise AlreadyCosigned(previous)
     if not can_cosign(user, comment):
         raise NotAllowed(_l("You cannot co-sign this comment."))
     if comment.visibility == Visibility.PUBLIC:
         named = True  # public comments name their co-signers
-    previous = db.session.scalar(
-        sa.select(CoSignature).where(
-            CoSignature.comment_id == comment.id,
-            CoSignature.organisation_id == user.organisation_id,
-        )
-    )
-    if previous is not None:  # withdrawn earlier: sign again
-        previous.withdrawn_at = None
-        previous.named, previous.revision_number, previous.user_id = (
-            named,
-            comment.revision_count,
-            user.id,
-        )
-        cosignature = previous
-    else:
-        cosignature = CoSignature(
-            comment=comment,
-            organisation_id=user.organisation_id,
-            user_id=user.id,
+    organisation = required(user.organisation)  # co-signers belong to one
+    if previous is not None:  # withdrawn earlier: sign again, once
+        signed_again = claim(
+            previous,
+            CoSignature.withdrawn_at.is_not(None),
+            withdrawn_at=None,
             named=named,
-            category=required(user.organisation).kind,
-            organisation_name=required(user.organisation).name,
             revision_number=comment.revision_count,
-            created_at=now,
+            user_id=user.id,
+            submission_key=submission_key,
         )
-        db.session.add(cosignature)
-    db.session.flush()
+        if not signed_again:  # signed again meanwhile: by this very form, or by another
+            earlier = _cosign_submission(user, submission_key)
+            if earlier is None:
+                raise AlreadyCosigned(previous)
+            return earlier
+        return previous
+    try:
+        cosignature, _created = insert_once(
+            lambda: CoSignature(
+                comment=comment,
+                organisation_id=organisation.id,
+                user_id=user.id,
+                named=named,
+                category=organisation.kind,
+                organisation_name=organisation.name,
+                revision_number=comment.revision_count,
+                submission_key=submission_key,
+                created_at=now,
+            ),
+            lambda: _cosign_submission(user, submission_key),
+        )
+    except sa_exc.IntegrityError:
+        # Another member of the organisation co-signed at the same instant.
+        first = _organisation_cosignature(comment, organisation.id)
+        if first is None:
+            raise
+        raise AlreadyCosigned(first) from None
     return cosignature
 
 
@@ -451,6 +521,7 @@ def withdraw_cosignature(comment: Comment, *, user: User, now: datetime | None =
 def invite_cosigner(comment: Comment, *, author: User, email: str, now: datetime | None = None):
     """Invite an approved stakeholder to read and co-sign a restricted or confidential
     comment. Answers the same whether or not the address belongs to one."""
+    now = now or utcnow()
     _require_author(comment, author)
     if comment.visibility in OPEN_TO_ALL:
         raise DomainError(_l("Anyone can co-sign a public or anonymous comment."))
@@ -462,18 +533,11 @@ def invite_cosigner(comment: Comment, *, author: User, email: str, now: datetime
         existing.revoked_at = None
         invitation = existing
     else:
-        invitation = CosignInvitation(
-            comment=comment, user_id=invitee.id, created_at=now or utcnow()
-        )
+        invitation = CosignInvitation(comment=comment, user_id=invitee.id, created_at=now)
         db.session.add(invitation)
     db.session.flush()
-    # Discreet: no text, title or company; the invitee reads it after signing in.
-    send_email(
-        invitee.email,
-        "cosign_invitation",
-        locale=invitee.locale,
-        url=external_url("comments.show", reference=comment.reference),
-    )
+    # The invitee is told by the notifications layer (no text, title or company by email).
+    events.cosigner_invited.send(invitation, now=now)
     return invitation
 
 
@@ -497,10 +561,9 @@ def post_reply(
     parent: Reply | None = None,
     now: datetime | None = None,
 ) -> Reply:
+    """Reply in a comment's thread; the same form sent twice makes one reply."""
     now = now or utcnow()
-    existing = db.session.scalar(
-        sa.select(Reply).where(Reply.author_id == author.id, Reply.submission_key == submission_key)
-    )
+    existing = _reply_submission(author, submission_key)
     if existing is not None:
         return existing
     if not can_reply(author, comment):
@@ -515,22 +578,32 @@ def post_reply(
         parent = parent.parent or parent  # two levels: answers to a reply stay under it
     identity = reply_identity_for(author, comment, identity)
     named = identity == ReplyIdentity.NAMED
-    reply = Reply(
-        comment=comment,
-        parent=parent,
-        author_id=author.id,
-        identity=identity,
-        category=required(author.organisation).kind,
-        author_name=author.display_name if named else None,
-        organisation_name=required(author.organisation).name if named else None,
-        body=body,
-        body_html=str(render_markdown(body)),
-        submission_key=submission_key,
-        created_at=now,
+    organisation = required(author.organisation)
+    reply, created = insert_once(
+        lambda: Reply(
+            comment=comment,
+            parent=parent,
+            author_id=author.id,
+            identity=identity,
+            category=organisation.kind,
+            author_name=author.display_name if named else None,
+            organisation_name=organisation.name if named else None,
+            body=body,
+            body_html=str(render_markdown(body)),
+            submission_key=submission_key,
+            created_at=now,
+        ),
+        lambda: _reply_submission(author, submission_key),
     )
-    db.session.add(reply)
-    db.session.flush()
+    if created:
+        events.reply_posted.send(reply, now=now)
     return reply
+
+
+def _reply_submission(author: User, submission_key: str) -> Reply | None:
+    return db.session.scalar(
+        sa.select(Reply).where(Reply.author_id == author.id, Reply.submission_key == submission_key)
+    )
 
 
 def reveal_identity(
@@ -548,6 +621,7 @@ def reveal_identity(
     db.session.add(reveal)
     db.session.flush()
     record(officer, "comment.identity_revealed", comment, now=now, reveal_id=reveal.id)
+    events.identity_revealed.send(reveal, now=reveal.created_at)
     return reveal
 
 
@@ -569,14 +643,7 @@ def decide_late_comment(
     record(
         coordinator, "comment.late_accepted" if accept else "comment.late_refused", comment, now=now
     )
-    author = comment.author
-    send_email(
-        author.email,
-        "late_comment_decided",
-        locale=author.locale,
-        comment=comment,
-        url=external_url("comments.show", reference=comment.reference),
-    )
+    # The author is told by the notifications layer, which subscribes.
     if accept:
         events.late_comment_accepted.send(comment, now=now)
     else:

@@ -17,7 +17,12 @@ from consult.dispositions import services as disposition_services
 from consult.errors import DomainError
 from consult.extensions import db
 from consult.forms import ActionForm
+from consult.idempotency import AlreadyDone
+from consult.mail import email_on_its_way
 from consult.moderation import forms as moderation_forms
+from consult.notifications.buttons import follow_button
+from consult.notifications.follows import Target, section_key
+from consult.notifications.models import FollowTarget
 from consult.permissions import (
     login_required,
     public,
@@ -38,6 +43,7 @@ from consult.policy.responses import can_manage_requests
 from consult.responses import forms as response_forms
 from consult.responses import queries as response_queries
 from consult.routing import page_cursor
+from consult.site_policies import services as site_policies
 
 bp = Blueprint("comments", __name__)
 
@@ -67,8 +73,18 @@ def _field_errors(form, problems):
         getattr(form, name).errors = [*getattr(form, name).errors, message]
 
 
-def _rate_limited(user) -> bool:
+def _rate_limited(user, submission_key: str) -> bool:
+    """The person's comment and reply limits are used up.
+
+    One submission counts once: the same form sent twice at the same instant (a double
+    click reaching two workers) is let through to the database, which stores it once
+    (its submission key), so both answers show the result instead of one a 429.
+    """
     identity = str(user.id)
+    # Seen within the burst window already (at most as often as the limit allows): a
+    # repeat of one submission, not a new one.
+    if not throttle.hit("COMMENT_LIMIT_BURST", "comment-once", f"{identity}:{submission_key}"):
+        return False
     return not (
         throttle.hit("COMMENT_LIMIT_BURST", "comment-burst", identity)
         and throttle.hit("COMMENT_LIMIT_HOURLY", "comment-hourly", identity)
@@ -87,6 +103,9 @@ def new(slug, key):
     is_open = services.commenting_is_open(consultation, now)
     late = not is_open and services.accepts_late_comments(consultation, now)
     form = forms.CommentForm(companies=consultation.companies)
+    policies = site_policies.current_version()
+    if not form.is_submitted():
+        form.policy_version.data = site_policies.version_token(policies)
     context = dict(
         consultation=consultation,
         version=version,
@@ -95,6 +114,7 @@ def new(slug, key):
         is_open=is_open,
         late=late,
         preview=None,
+        policies=policies,
     )
     if not form.is_submitted():
         return render_template("comments/new.html", **context), 200 if is_open or late else 409
@@ -124,7 +144,15 @@ def new(slug, key):
             earlier = services.find_submission(current_user, form.submission_key.data)
             if earlier is not None:  # a double click or a resend: the same receipt
                 return redirect(url_for("comments.receipt", reference=earlier.reference))
-            if _rate_limited(current_user):
+            acknowledged = site_policies.acknowledgement(form.policy_version.data)
+            if acknowledged.changed:
+                # Confirmed against other policies than those now in force: ask again.
+                _policies_changed(form, acknowledged.version)
+                context["policies"] = acknowledged.version
+                return render_template("comments/new.html", **context), 409
+            if acknowledged.version is not None:
+                draft.policy_version_id = acknowledged.version.id
+            if _rate_limited(current_user, form.submission_key.data):
                 flash(
                     _(
                         "You are commenting very fast. Wait a moment and publish again; "
@@ -150,13 +178,34 @@ def new(slug, key):
     return render_template("comments/new.html", **context), 422
 
 
+def _policies_changed(form, version):
+    form.policy_version.data = site_policies.version_token(version)
+    form.understood.data = False
+    form.understood.errors = [
+        _(
+            "The site's policies changed while you were writing (now version %(n)s). "
+            "Your text is kept: read what changed, then confirm again.",
+            n=version.number if version is not None else "–",
+        )
+    ]
+
+
 @bp.route("/comments/<reference>/receipt")
 @login_required
 def receipt(reference):
     comment = _comment(reference)
     require(comment.author_id == current_user.id)
     consultation = db.session.get(Consultation, comment.consultation_id)
-    return render_template("comments/receipt.html", comment=comment, consultation=consultation)
+    # "Emailed" only when the message is durably queued or sent and its address was not
+    # refused; otherwise the page says the receipt is on screen only.
+    emailed = email_on_its_way(services.receipt_topic(comment))
+    return render_template(
+        "comments/receipt.html",
+        comment=comment,
+        consultation=consultation,
+        emailed=emailed,
+        policies=site_policies.version_by_id(comment.policy_version_id),
+    )
 
 
 @bp.route("/consultations/<slug>/p/<key>/comments")
@@ -182,7 +231,31 @@ def thread(slug, key):
         key=key,
         page=page,
         shown=display.present(current_user, consultation.timezone, comments=page.comments),
+        follows=_place_buttons(consultation, paragraph),
     )
+
+
+def _place_buttons(consultation, paragraph):
+    """Follow this paragraph (in every version) and its section; the consultation on
+    the whole draft's thread."""
+    if paragraph is None:
+        target = Target(FollowTarget.CONSULTATION, consultation_id=consultation.id)
+        return [follow_button(current_user, target, slug=consultation.slug)]
+    buttons = []
+    if not (paragraph.is_heading and paragraph.is_section):
+        target = Target(
+            FollowTarget.PARAGRAPH,
+            consultation_id=consultation.id,
+            stable_key=paragraph.stable_key,
+        )
+        buttons.append(
+            follow_button(current_user, target, slug=consultation.slug, key=paragraph.stable_key)
+        )
+    heading = section_key(paragraph)
+    if heading:
+        target = Target(FollowTarget.SECTION, consultation_id=consultation.id, stable_key=heading)
+        buttons.append(follow_button(current_user, target, slug=consultation.slug, key=heading))
+    return buttons
 
 
 @bp.route("/comments/<reference>")
@@ -216,6 +289,13 @@ def _show_context(comment, consultation, **forms_given):
         may_flag=can_flag(user, comment) and not is_author,
         may_withdraw_cosignature=can_withdraw_cosignature(user, comment),
         flag_form=moderation_forms.FlagForm(),
+        follow=None
+        if is_author
+        else follow_button(
+            user,
+            Target(FollowTarget.COMMENT, comment_id=comment.id),
+            reference=comment.reference,
+        ),
     )
     context.update(_responses_context(comment, now, forms_given))
     context.update(_moderation_context(comment))
@@ -310,6 +390,12 @@ def _act(reference, make_form, form_name, error_field, act, done, anchor=None):
         return render_comment_page(comment, 422, **{form_name: form})
     try:
         act(comment, form)
+    except AlreadyDone as exc:
+        # Done already, by someone else (a colleague co-signed a moment ago): the page
+        # as it now is, saying so; nothing more is recorded.
+        db.session.rollback()
+        flash(exc.message, "info")
+        return redirect(url_for("comments.show", reference=reference, _anchor=anchor), 303)
     except DomainError as exc:
         db.session.rollback()  # a refused action keeps nothing it wrote
         if error_field is None:
@@ -450,7 +536,11 @@ def invite(reference):
 def cosign(reference):
     def act(comment, form):
         services.cosign_comment(
-            comment, user=current_user, named=form.named.data == "named", now=request_time()
+            comment,
+            user=current_user,
+            named=form.named.data == "named",
+            submission_key=form.submission_key.data,
+            now=request_time(),
         )
 
     return _act(
@@ -488,7 +578,7 @@ def reply(reference):
             parent = db.session.scalar(
                 db.select(Reply).filter_by(reference=form.parent.data, comment_id=comment.id)
             )
-        if _rate_limited(current_user):
+        if _rate_limited(current_user, form.submission_key.data):
             raise TooFast(
                 _("You are writing very fast. Wait a moment and send again; your text is kept.")
             )

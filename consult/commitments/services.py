@@ -8,8 +8,9 @@ from urllib.parse import urlparse
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from consult.accounts.models import Organisation, company_slug
+from consult.accounts.models import Organisation, User, company_slug
 from consult.audit.services import record
+from consult.commitments import events
 from consult.commitments.models import (
     Commitment,
     CommitmentEvent,
@@ -19,10 +20,11 @@ from consult.commitments.models import (
 )
 from consult.consultations import versions
 from consult.consultations.models import Consultation, Paragraph
-from consult.consultations.schedule import start_of_local_day
+from consult.consultations.schedule import format_local, start_of_local_day
 from consult.db import required, utcnow
 from consult.errors import DomainError, NotAllowed
 from consult.extensions import db
+from consult.idempotency import AlreadyDone, claim, insert_once, key_or_new
 from consult.permissions import VISITOR, is_company_rep
 from consult.policy.commitments import (
     can_decide_commitments,
@@ -173,10 +175,46 @@ def _confirm(commitment: Commitment, coordinator, now):
             note="",
             note_html="",
             actor_id=coordinator.id,
+            # Written by the confirmation, which happens once (see _decide).
+            submission_key=f"confirm-{commitment.reference}",
             created_at=now,
         )
     )
     db.session.flush()
+
+
+def _when(commitment: Commitment, instant: datetime) -> str:
+    zone = required(db.session.get(Consultation, commitment.consultation_id)).timezone
+    return f"{format_local(instant, zone)} ({zone})"
+
+
+def _decided_first(commitment: Commitment) -> DomainError:
+    """The proposal was confirmed or declined first (a moment ago by another
+    coordinator, or earlier): who, and when. Refused as before, with a 422."""
+    if commitment.confirmed_at is not None:
+        who = db.session.get(User, commitment.confirmed_by_id)
+        return DomainError(
+            _l(
+                "%(name)s already confirmed this proposal, at %(time)s.",
+                name=who.display_name if who else "",
+                time=_when(commitment, commitment.confirmed_at),
+            )
+        )
+    return DomainError(
+        _l(
+            "The coordinators already declined this proposal, at %(time)s.",
+            time=_when(commitment, required(commitment.rejected_at)),
+        )
+    )
+
+
+def _decide(commitment: Commitment, **values) -> None:
+    """Confirm or decline a proposal only if nobody has decided it yet."""
+    undecided = (Commitment.confirmed_at.is_(None), Commitment.rejected_at.is_(None))
+    if commitment.is_confirmed or commitment.rejected_at is not None:
+        raise _decided_first(commitment)
+    if not claim(commitment, *undecided, **values):
+        raise _decided_first(commitment)
 
 
 def confirm_proposal(
@@ -191,12 +229,13 @@ def confirm_proposal(
     if not can_decide_commitments(coordinator):
         raise NotAllowed(_l("Only coordinators confirm commitments."))
     if commitment.is_confirmed or commitment.rejected_at is not None:
-        raise DomainError(_l("This proposal is already decided."))
+        raise _decided_first(commitment)
     wording, wording_html = _wording(public_wording)
     if not commitment.source_public and not wording:
         raise DomainError(
             _l("The source is not public: write the public wording of the commitment.")
         )
+    _decide(commitment, confirmed_at=now, confirmed_by_id=coordinator.id)
     if wording:
         commitment.public_wording, commitment.public_wording_html = wording, wording_html
     _confirm(commitment, coordinator, now)
@@ -208,11 +247,40 @@ def reject_proposal(commitment: Commitment, *, coordinator, now: datetime | None
     now = now or utcnow()
     if not can_decide_commitments(coordinator):
         raise NotAllowed(_l("Only coordinators decide on proposals."))
-    if commitment.is_confirmed or commitment.rejected_at is not None:
-        raise DomainError(_l("This proposal is already decided."))
-    commitment.rejected_at = now
+    _decide(commitment, rejected_at=now)
     db.session.flush()
     record(coordinator, "commitment.rejected", commitment, now=now)
+
+
+def _status_submission(coordinator, submission_key: str) -> CommitmentEvent | None:
+    """The change an earlier submission of the same form recorded, if any."""
+    return db.session.scalar(
+        sa.select(CommitmentEvent).where(
+            CommitmentEvent.actor_id == coordinator.id,
+            CommitmentEvent.submission_key == submission_key,
+        )
+    )
+
+
+def _changed_first(commitment: Commitment) -> AlreadyDone:
+    """Who last changed the status, to what, and when."""
+    last = db.session.scalar(
+        sa.select(CommitmentEvent)
+        .where(CommitmentEvent.commitment_id == commitment.id)
+        .order_by(CommitmentEvent.created_at.desc(), CommitmentEvent.id.desc())
+        .limit(1)
+    )
+    if last is None:
+        return AlreadyDone(_l("The commitment already has this status."))
+    who = db.session.get(User, last.actor_id)
+    return AlreadyDone(
+        _l(
+            "%(name)s already changed the status to “%(status)s”, at %(time)s.",
+            name=who.display_name if who else "",
+            status=last.status.label,
+            time=_when(commitment, last.created_at),
+        )
+    )
 
 
 def change_status(
@@ -222,17 +290,29 @@ def change_status(
     status: CommitmentStatus,
     note: str,
     evidence_url: str,
+    submission_key: str | None = None,
+    seen: CommitmentStatus | None = None,
     successor: Commitment | None = None,
     now: datetime | None = None,
 ) -> CommitmentEvent:
-    """Every change of status needs evidence: a note with a link. The history only grows."""
-    now = now or utcnow()
+    """Every change of status needs evidence: a note with a link. The history only grows.
+
+    The same form sent twice records one change. A change is made from the status the
+    coordinator saw (``seen``, else the one read now): of two coordinators changing it
+    at once, or one after the other from the same page, the second is told what the
+    first did (``AlreadyDone``) and nothing of theirs is recorded.
+    """
+    now, submission_key = now or utcnow(), key_or_new(submission_key)
     if not can_decide_commitments(coordinator):
         raise NotAllowed(_l("Only coordinators change the status of commitments."))
+    earlier = _status_submission(coordinator, submission_key)
+    if earlier is not None:
+        return earlier
     if not commitment.is_confirmed:
         raise DomainError(_l("Confirm the proposal first."))
-    if status == commitment.status:
-        raise DomainError(_l("The commitment already has this status."))
+    seen = seen or commitment.status
+    if status == commitment.status or seen != commitment.status:
+        raise _changed_first(commitment)
     if not (note or "").strip() or len(note) > MAX_TEXT:
         raise DomainError(_l("Explain the change: the note is the public evidence."))
     if not is_http_url(evidence_url):
@@ -247,18 +327,32 @@ def change_status(
             raise DomainError(_l("Give the reference of the commitment that replaces this one."))
     else:
         successor = None
-    event = CommitmentEvent(
-        commitment=commitment,
+    if not claim(
+        commitment,
+        Commitment.status == seen,
         status=status,
-        note=note.strip(),
-        note_html=str(render_markdown(note.strip())),
-        evidence_url=evidence_url.strip(),
-        successor=successor,
-        actor_id=coordinator.id,
-        created_at=now,
+        superseded_by_id=successor.id if successor else None,
+    ):
+        earlier = _status_submission(coordinator, submission_key)  # this form, sent twice
+        if earlier is not None:
+            return earlier
+        raise _changed_first(commitment)
+    event, created = insert_once(
+        lambda: CommitmentEvent(
+            commitment=commitment,
+            status=status,
+            note=note.strip(),
+            note_html=str(render_markdown(note.strip())),
+            evidence_url=evidence_url.strip(),
+            successor=successor,
+            actor_id=coordinator.id,
+            submission_key=submission_key,
+            created_at=now,
+        ),
+        lambda: _status_submission(coordinator, submission_key),
     )
-    db.session.add(event)
-    commitment.status = status
+    if not created:  # not reached: the claim above lets one change through
+        return event
     commitment.superseded_by = successor
     db.session.flush()
     record(
@@ -269,6 +363,7 @@ def change_status(
         status=status.value,
         successor_id=successor.id if successor else None,
     )
+    events.commitment_status_changed.send(commitment, entry=event, now=now)
     return event
 
 

@@ -14,6 +14,10 @@ from consult.db import required
 from consult.errors import DomainError
 from consult.extensions import db
 from consult.forms import ActionForm
+from consult.idempotency import AlreadyDone
+from consult.notifications.buttons import follow_button
+from consult.notifications.follows import Target
+from consult.notifications.models import FollowTarget
 from consult.permissions import Role, coordinator_required, public, require, role_required
 from consult.policy.commitments import can_read_commitment_text, can_see_proposal
 from consult.policy.consultations import can_view_consultation
@@ -63,7 +67,12 @@ def company(name):
     found = services.responding_company(name)
     require(found is not None)
     return _list(
-        "commitments/company.html", services.public_commitments(company=found), company=found
+        "commitments/company.html",
+        services.public_commitments(company=found),
+        company=found,
+        follow=follow_button(
+            current_user, Target(FollowTarget.COMPANY, company_id=required(found).id), name=name
+        ),
     )
 
 
@@ -85,9 +94,16 @@ def _show(commitment, status=200, **given):
         full_text=_full_text([commitment]),
         now=request_time(),
         paragraphs=services.related_paragraphs([commitment]).get(commitment.id, []),
-        status_form=forms.StatusForm(prefix="status"),
+        status_form=forms.StatusForm(prefix="status", data={"seen": commitment.status.value}),
         confirm_form=forms.ConfirmForm(prefix="confirm"),
         decline_form=ActionForm(prefix="decline"),
+        follow=follow_button(
+            current_user,
+            Target(FollowTarget.COMMITMENT, commitment_id=commitment.id),
+            reference=commitment.reference,
+        )
+        if commitment.is_confirmed
+        else None,
     )
     context.update(given)
     return render_template("commitments/show.html", **context), status
@@ -202,16 +218,32 @@ def change_status(reference):
         if form.successor.data
         else None
     )
+    wanted = CommitmentStatus(form.status.data)
     try:
         services.change_status(
             commitment,
             coordinator=current_user,
-            status=CommitmentStatus(form.status.data),
+            status=wanted,
             note=form.note.data,
             evidence_url=form.evidence_url.data,
+            submission_key=form.submission_key.data,
+            seen=CommitmentStatus(form.seen.data) if form.seen.data else None,
             successor=successor,
             now=request_time(),
         )
+    except AlreadyDone as exc:
+        if commitment.status == wanted:
+            # Another coordinator made this very change first: the page as it now is,
+            # saying who did it and when; nothing of this form is recorded.
+            db.session.rollback()
+            flash(exc.message, "info")
+            return redirect(url_for("commitments.show", reference=reference), 303)
+        # Changed to something else meanwhile: the form comes back, with its evidence,
+        # over the history as it now is, to be sent again or not.
+        db.session.rollback()
+        form.refuse(exc.message)
+        form.seen.data = commitment.status.value  # sent again, it is a change from this one
+        return _show(commitment, exc.status_code, status_form=form)
     except DomainError as exc:
         db.session.rollback()  # a refused action keeps nothing it wrote
         form.note.errors = [*form.note.errors, exc.message]

@@ -17,6 +17,9 @@ from consult.db import required
 from consult.errors import DomainError
 from consult.extensions import db
 from consult.forms import ActionForm
+from consult.notifications.buttons import follow_button
+from consult.notifications.follows import Target
+from consult.notifications.models import FollowTarget
 from consult.permissions import (
     coordinator_required,
     public,
@@ -25,6 +28,7 @@ from consult.permissions import (
 )
 from consult.policy.consultations import can_manage_consultations, can_view_version
 from consult.policy.tracking import can_keep_timeline
+from consult.summaries import narrative
 from consult.tracking import milestones, progress
 from consult.tracking.services import updates_of
 
@@ -85,11 +89,19 @@ def _render_show(consultation, extension_form=None):
         progress=progress.status_of(consultation, now),
         may_keep_timeline=can_keep_timeline(current_user),
         versions=versions.published_versions(consultation),
+        summary_status=narrative.due_status(consultation, request_time()),
         pending=versions.pending_version(consultation) if coordinator else None,
         problems=services.publication_problems(consultation) if coordinator else [],
         action_form=ActionForm(),
         updates=updates_of(consultation, limit=5),
         extension_form=extension_form or forms.ExtensionForm(prefix="extend"),
+        follow=follow_button(
+            current_user,
+            Target(FollowTarget.CONSULTATION, consultation_id=consultation.id),
+            slug=consultation.slug,
+        )
+        if consultation.is_public
+        else None,
     )
 
 

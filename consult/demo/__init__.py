@@ -16,7 +16,11 @@ from consult.db import utcnow
 from consult.demo.comments import load_closed_consultation, load_demo_comments
 from consult.demo.consultations import load_demo_consultations
 from consult.demo.dispositions import load_demo_dispositions
+from consult.demo.narrative import load_demo_narrative
+from consult.demo.notifications import load_demo_follows
+from consult.demo.policies import load_demo_policies
 from consult.demo.responses import load_demo_responses
+from consult.demo.summaries import load_demo_summaries
 from consult.extensions import db
 from consult.mail import discard_queued
 from consult.permissions import Role
@@ -138,15 +142,19 @@ def load_demo_data() -> dict:
     person("rosa@ruralforum.demo", "Rosa (demo)", Role.STAKEHOLDER, waiting)
     people["rosa@ruralforum.demo"].status = UserStatus.PENDING
     db.session.flush()
+    load_demo_policies(people=people, now=now)
     coordinator = people["coordinator@consult.demo"]
     consultation, _later = load_demo_consultations(
         coordinator=coordinator, companies=companies, now=now
     )
+    load_demo_follows(consultation, people=people, companies=companies)
     load_demo_comments(
         consultation, people=people, companies=companies, coordinator=coordinator, now=now
     )
     load_closed_consultation(people=people, companies=companies, coordinator=coordinator, now=now)
     load_demo_dispositions(people=people, companies=companies, coordinator=coordinator, now=now)
     load_demo_responses(people=people, companies=companies, coordinator=coordinator, now=now)
+    load_demo_summaries(now=now)  # after everything: the figures count what was there
+    load_demo_narrative(coordinator=coordinator, now=now)  # after the frozen figures
     discard_queued()  # demonstration activity mails nobody
     return {"people": people, "companies": companies}

@@ -11,3 +11,9 @@ request_declined = Event("request-declined", doc="The company declined, with a r
 clarification_requested = Event(
     "clarification-requested", doc="The company asked the commenter for clarification."
 )
+follow_up_posted = Event("follow-up-posted", doc="The company followed up on its response.")
+rejoinder_posted = Event(
+    "rejoinder-posted",
+    doc="The commenter or a co-signer replied to a response (sender: the rejoinder); "
+    "``resumed`` says whether it answered a pending clarification request.",
+)

@@ -9,6 +9,7 @@ from consult.audit.services import record
 from consult.db import random_reference, utcnow
 from consult.extensions import db
 from consult.text import render_markdown
+from consult.tracking import events
 from consult.tracking.models import EventKind, Milestone, TimelineEvent, Update
 
 
@@ -73,6 +74,7 @@ def post_update(consultation, *, kind, title: str, body: str, author, now: datet
     db.session.add(update)
     db.session.flush()
     record(author, "update.posted", update, now=now, kind=kind.value)
+    events.update_posted.send(update, now=update.posted_at)
     return update
 
 

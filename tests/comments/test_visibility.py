@@ -275,6 +275,7 @@ def test_can_view_comment_and_visible_comments_agree(world, specs, viewer_index,
         db.session.expunge(comment)
     for statement in [
         "UPDATE comments SET campaign_id = NULL",
+        "DELETE FROM notifications",  # the requests' and comments' notifications
         "DELETE FROM campaign_bands",
         "DELETE FROM campaigns",
         "DELETE FROM comment_revisions",
