@@ -246,7 +246,8 @@ def load_demo_comments(consultation, *, people, companies, coordinator, now):
 
 def load_closed_consultation(*, people, companies, coordinator, now):
     """A consultation that closed five days ago, with a late comment awaiting a decision
-    and one accepted."""
+    and one accepted. Its companies had two days to answer, so both its factual summary
+    and its response addendum are frozen (consult/demo/summaries.py)."""
     text = (
         "*Demonstration text.*\n\n# Purpose\n\nCompanies explain to users how they "
         "handle requests to remove content.\n\n# Appeals\n\nUsers can appeal a removal "
@@ -262,6 +263,8 @@ def load_closed_consultation(*, people, companies, coordinator, now):
             opens_on=opened,
             closes_on=(now - timedelta(days=5)).date(),
             short_period_reason="(Demo.) A short consultation on a narrow text.",
+            # (Demo.) Short, so the response addendum (close + window + 1 day) is out.
+            response_window_days=2,
             companies=list(companies),
         ),
         actor=coordinator,
