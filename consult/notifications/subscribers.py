@@ -214,6 +214,22 @@ def response_posted(request: ResponseRequest, *, response, now: datetime, **_):
     )
 
 
+def request_reassigned(request: ResponseRequest, *, successor, now: datetime, **_):
+    """The company the request moved to hears of it as of a new request."""
+    publish(
+        Happening(
+            Event.REQUEST_OPENED,
+            f"request:{successor.id}",
+            {
+                "request_id": successor.id,
+                "comment_id": successor.comment_id,
+                "consultation_id": successor.consultation_id,
+            },
+        ),
+        now=now,
+    )
+
+
 def rejoinder_posted(rejoinder: Rejoinder, *, now: datetime, **_):
     response = rejoinder.response
     publish(
@@ -338,6 +354,7 @@ def subscribe():
     ):
         answered.connect(response_posted)
     response_events.rejoinder_posted.connect(rejoinder_posted)
+    response_events.request_reassigned.connect(request_reassigned)
     consultation_events.consultation_published.connect(consultation_published)
     consultation_events.consultation_concluded.connect(consultation_concluded)
     consultation_events.version_published.connect(version_published)

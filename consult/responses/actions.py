@@ -389,6 +389,7 @@ def reassign_request(
         to_company_id=company.id,
         successor_id=successor.id,
     )
+    events.request_reassigned.send(request, successor=successor, now=now)
     return successor
 
 

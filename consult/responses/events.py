@@ -11,6 +11,10 @@ request_declined = Event("request-declined", doc="The company declined, with a r
 clarification_requested = Event(
     "clarification-requested", doc="The company asked the commenter for clarification."
 )
+request_reassigned = Event(
+    "request-reassigned",
+    doc="A coordinator moved the request to another company (``successor``: its new request).",
+)
 follow_up_posted = Event("follow-up-posted", doc="The company followed up on its response.")
 rejoinder_posted = Event(
     "rejoinder-posted",

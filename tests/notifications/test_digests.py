@@ -109,3 +109,26 @@ def test_a_coordinator_who_turned_the_digest_off_gets_none(world, outbox):
     db.session.commit()
     assert send_coordinator_digests(_tomorrow_at(8)) == 1  # the privacy officer only
     assert outbox.messages(world.coordinator.email) == []
+
+
+def test_an_item_made_less_public_is_left_out_and_shown_as_unavailable(world, client, outbox):
+    from consult.comments import services as comments
+    from consult.comments.models import AuthorDisplay
+
+    reader = factories.stakeholder()
+    follow_paragraph(reader, world)
+    comment = world.post(Visibility.PUBLIC, body="Soon restricted, TEXT-MARKER.")
+    comments.change_visibility(
+        comment,
+        author=world.author,
+        visibility=Visibility.RESTRICTED,
+        display=AuthorDisplay.NOTHING,
+        company_ids=[world.north.id],
+    )
+    db.session.commit()
+    send_personal_digests(_tomorrow_at(8))
+    assert outbox.messages(reader.email) == []
+    client.sign_in(reader)
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "This item is no longer available." in page
+    assert "TEXT-MARKER" not in page and comment.reference not in page

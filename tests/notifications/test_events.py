@@ -23,6 +23,7 @@ from tests.notifications.conftest import (
     follow,
     follow_paragraph,
     notifications,
+    request_for,
     respond,
     told,
 )
@@ -265,3 +266,17 @@ def test_an_identity_look_up_tells_the_author_by_email(world, outbox):
     db.session.commit()
     assert told(world.author)[-1] == ("identity_revealed", "security")
     assert outbox.messages(world.author.email)  # discreet, but sent
+
+
+def test_a_reassigned_request_reaches_its_new_company(world):
+    comment = world.post(Visibility.PUBLIC, companies=[world.north.id])
+    assert told(world.south_rep) == []
+    act(
+        actions.reassign_request,
+        request_for(comment, world.north),
+        coordinator=world.coordinator,
+        company=world.south,
+        reason="Southgate runs that network.",
+    )
+    db.session.commit()
+    assert told(world.south_rep) == [("request_opened", "new_request")]

@@ -202,3 +202,14 @@ def test_the_settings_page_lists_and_removes_follows(client, world, stranger):
     theirs = _follows(other)[0]
     client.post(f"/notifications/follows/{theirs.id}/remove", token_from="/notifications/settings")
     assert len(_follows(other)) == 1
+
+
+def test_another_company_cannot_follow_a_restricted_comment_not_addressed_to_it(client, world):
+    restricted = world.post(Visibility.RESTRICTED, companies=[world.north.id])
+    client.sign_in(world.south_rep)
+    data = {"follow-comment-target": "comment", "follow-comment-reference": restricted.reference}
+    response = client.post(
+        "/follow/comment", data, prefix="follow-comment", token_from="/notifications"
+    )
+    assert response.status_code == 404
+    assert _follows(world.south_rep) == []
