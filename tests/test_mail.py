@@ -9,6 +9,7 @@ what it receives.
 import re
 import socketserver
 import threading
+from contextlib import contextmanager
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
@@ -40,8 +41,12 @@ class _SMTPHandler(socketserver.StreamRequestHandler):
                 sender, recipients = _address(command), []
                 self.reply("250 OK")
             elif verb == "RCPT":
-                recipients.append(_address(command))
-                self.reply("250 OK")
+                recipient = _address(command)
+                if recipient in self.server.refused:
+                    self.reply(self.server.refused[recipient])
+                else:
+                    recipients.append(recipient)
+                    self.reply("250 OK")
             elif verb == "DATA":
                 self.reply("354 End data with <CR><LF>.<CR><LF>")
                 self.server.receive(sender, recipients, self._read_data())
@@ -70,10 +75,11 @@ class SMTPSink(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, engine):
-        super().__init__(("127.0.0.1", 0), _SMTPHandler)
+    def __init__(self, engine, port=0):
+        super().__init__(("127.0.0.1", port), _SMTPHandler)
         self.engine = engine
         self.received = []  # (envelope sender, recipients, message, committed users then)
+        self.refused = {}  # address -> the reply to RCPT TO, e.g. "550 5.1.1 No such user"
 
     def receive(self, sender, recipients, data: bytes):
         message = BytesParser(policy=policy.default).parsebytes(data)
@@ -91,20 +97,34 @@ def _database(committed_database):
     return committed_database
 
 
+@contextmanager
+def running_sink(port=0):
+    """An SMTP sink serving from a thread of its own, on ``port`` (0: a free one)."""
+    server = SMTPSink(db.engine, port)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def send_through(app, monkeypatch, port):
+    """Configure the app to send over SMTP to 127.0.0.1:``port``."""
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", port)
+    monkeypatch.setitem(app.config, "MAIL_USE_TLS", False)
+    monkeypatch.setitem(app.config, "MAIL_USERNAME", None)
+
+
 @pytest.fixture
 def smtp(app, monkeypatch):
     """An SMTP sink on a free local port, and the app configured to send through it."""
-    server = SMTPSink(db.engine)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", server.server_address[1])
-    monkeypatch.setitem(app.config, "MAIL_USE_TLS", False)
-    monkeypatch.setitem(app.config, "MAIL_USERNAME", None)
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with running_sink() as server:
+        send_through(app, monkeypatch, server.server_address[1])
+        yield server
 
 
 def _outbox_files(app):
@@ -124,7 +144,8 @@ def test_registration_mails_the_confirmation_over_smtp_after_the_commit(client, 
     assert "nadia@example.org" in committed
     assert _outbox_files(app) == []  # SMTP instead of the outbox folder, not as well
 
-    link = re.search(r"https?://[^/\s]+(/confirm/\S+)", message.get_content()).group(1)
+    text = message.get_body(("plain",)).get_content()
+    link = re.search(r"https?://[^/\s]+(/confirm/\S+)", text).group(1)
     assert b"Confirm my email" in client.get(link).data  # the link in the message works
 
 

@@ -108,11 +108,20 @@ class User(UserMixin, Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     email_confirmed_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
+    # An address a mail server refused for good (SMTP 5xx), set by email delivery. Kept
+    # as the address, so that changing one's email ends the warning by itself.
+    undeliverable_email: Mapped[str | None] = mapped_column(sa.String(254))
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="members")
 
     def get_id(self):
         return self.session_token
+
+    @property
+    def email_refused(self) -> bool:
+        """Our emails to the account's current address are refused: a banner asks the
+        person to check it."""
+        return self.undeliverable_email is not None and self.undeliverable_email == self.email
 
     @property
     def can_act(self) -> bool:

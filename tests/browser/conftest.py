@@ -88,6 +88,7 @@ def live_server(app):
     # Links in emails must point at the live server, not the test client's host.
     app.config["SERVER_NAME"] = None
     server = LiveServer(app)
+    app.config["BASE_URL"] = server.url
     server.start()
     yield server
     server.stop()

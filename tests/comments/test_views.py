@@ -51,8 +51,9 @@ def test_stakeholder_posts_a_public_comment_and_gets_a_receipt(client, world, ou
     local = received.astimezone(ZoneInfo("Asia/Kolkata"))
     assert f"{local:%Y-%m-%d %H:%M:%S} (Asia/Kolkata)" in receipt
     mail = outbox.last(world.author.email)
-    assert comment.reference in mail.get_content()
-    assert "subsidiaries" not in mail.get_content()  # receipts are discreet
+    assert comment.reference in mail.get_body(("plain",)).get_content()
+    for part in ("plain", "html"):  # receipts are discreet, in both parts
+        assert "subsidiaries" not in mail.get_body((part,)).get_content()
 
     thread = client.get(
         f"/consultations/{world.consultation.slug}/p/{world.paragraph.stable_key}/comments"

@@ -191,7 +191,7 @@ def test_late_comment_decision_through_the_page(client, world, outbox):
     assert response.status_code == 302
     db.session.refresh(comment)
     assert comment.late_status == "accepted"
-    assert "Within the grace period" in outbox.last(world.author.email).get_content()
+    assert "Within the grace period" in outbox.text(world.author.email)
 
 
 def test_a_refused_hide_keeps_the_typed_reason(client, world):
