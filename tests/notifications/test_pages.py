@@ -213,3 +213,18 @@ def test_another_company_cannot_follow_a_restricted_comment_not_addressed_to_it(
     )
     assert response.status_code == 404
     assert _follows(world.south_rep) == []
+
+
+def test_anonymous_and_restricted_items_show_their_date_never_their_time(client, world):
+    reader = factories.stakeholder()
+    follow_paragraph(reader, world)
+    public = world.post(Visibility.PUBLIC, author=world.other, body="Open.")
+    anonymous = world.post(Visibility.ANONYMOUS, body="Unnamed.")
+    client.sign_in(reader)
+    page = client.get("/notifications").get_data(as_text=True)
+    meta = dict(
+        re.findall(r"A new comment, (C-\w+)</a>\s*<p class=\"notification-meta\">([^<]*)</p>", page)
+    )
+    assert re.search(r"\d{1,2}:\d{2}", meta[public.reference])  # a public thread: the time
+    assert not re.search(r"\d{1,2}:\d{2}", meta[anonymous.reference])  # the date only
+    assert "(UTC)" not in meta[anonymous.reference]
