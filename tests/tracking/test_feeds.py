@@ -10,6 +10,7 @@ sgmllib3k, published only as a source archive).
 import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -45,6 +46,12 @@ def parse(response):
         assert link.get("href") == entry.findtext(f"{ATOM}id")
         assert entry.find(f"{ATOM}content").get("type") == "html"
     return root, links
+
+
+def path(url):
+    """The address without its host (the tests' host name depends on what ran before)."""
+    parts = urlsplit(url)
+    return parts.path + (f"#{parts.fragment}" if parts.fragment else "")
 
 
 def entries(root):
@@ -93,14 +100,13 @@ def world():
 def test_the_feed_of_one_consultation(client, world):
     public = world["public"]
     root, links = parse(client.get(f"/consultations/{public.slug}/updates.atom"))
-    assert links["self"] == f"http://consult.test/consultations/{public.slug}/updates.atom"
-    assert links["alternate"] == f"http://consult.test/consultations/{public.slug}/updates"
+    assert path(links["self"]) == f"/consultations/{public.slug}/updates.atom"
+    assert path(links["alternate"]) == f"/consultations/{public.slug}/updates"
     found = entries(root)
     assert [e["title"] for e in found] == ["Delay notice: Second", "Progress update: First"]
     second = world["updates"]["second"]
-    assert found[0]["id"] == (
-        f"http://consult.test/consultations/{public.slug}/updates#{second.reference}"
-    )
+    assert urlsplit(found[0]["id"]).scheme == "http"  # absolute addresses
+    assert path(found[0]["id"]) == f"/consultations/{public.slug}/updates#{second.reference}"
     assert found[0]["updated"] == NOW + timedelta(days=1)
     assert found[1]["content"].strip() == "<p>Some <strong>progress</strong>.</p>"
     assert root.findtext(f"{ATOM}updated").startswith("2027-02-02T12:00:00")
@@ -116,7 +122,7 @@ def test_the_site_feed_carries_only_public_content_whoever_asks(client, world, s
         client.sign_in(world["coordinator"])
     response = client.get("/updates.atom")
     root, links = parse(response)
-    assert links["self"] == "http://consult.test/updates.atom"
+    assert path(links["self"]) == "/updates.atom"
     titles = [e["title"] for e in entries(root)]
     assert titles == [
         "Delay notice: Second",
