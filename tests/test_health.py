@@ -24,6 +24,7 @@ def test_healthz_reports_states_only(client, app, monkeypatch):
     assert report["status"] == "ok"
     assert report["checks"]["database"] == "ok"
     assert report["checks"]["redis"] == "not configured"
+    assert report["email_backlog"] == {"pending": 0, "failed": 0}
     # States and counts only: no versions, hosts, addresses or messages.
     flat = str(report)
     for secret in ("127.0.0.1", "sqlite", "postgres", app.config["SECRET_KEY"]):
@@ -76,3 +77,31 @@ def test_postgresql_connections_give_up_after_a_few_seconds():
     options = settings["SQLALCHEMY_ENGINE_OPTIONS"]
     assert options["connect_args"]["connect_timeout"] == 5
     assert options["pool_pre_ping"] is True
+
+
+def test_healthz_counts_email_waiting_too_long(client, app, monkeypatch):
+    from datetime import timedelta
+
+    from consult.db import utcnow
+    from consult.extensions import db
+    from consult.mail import OutboundEmail
+
+    monkeypatch.setitem(app.config, "REDIS_URL", None)
+    old = utcnow() - timedelta(minutes=30)
+    db.session.add(
+        OutboundEmail(
+            recipient="someone@example.org",
+            template="comment_receipt",
+            locale="en",
+            subject="Receipt",
+            body_text="x",
+            message_id="<m@consult.test>",
+            created_at=old,
+            next_attempt_at=old,
+        )
+    )
+    db.session.commit()
+    report = client.get("/healthz").get_json()
+    assert report["email_backlog"] == {"pending": 1, "failed": 0}
+    assert report["status"] == "degraded"
+    assert "someone@example.org" not in str(report)

@@ -8,6 +8,7 @@ from flask import current_app
 
 from consult import throttle
 from consult.extensions import db
+from consult.notifications.outbox import outbox_backlog
 
 OK, UNREACHABLE, NOT_CONFIGURED = "ok", "unreachable", "not configured"
 
@@ -36,6 +37,15 @@ def redis_state() -> str:
     return OK
 
 
+def email_backlog() -> dict[str, int] | str:
+    """Emails waiting more than 10 minutes, and failed ones: counts only."""
+    try:
+        return outbox_backlog(10)
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        return UNREACHABLE
+
+
 def health() -> tuple[dict, bool]:
     """The report, and whether this instance can serve (its database answers).
 
@@ -48,6 +58,9 @@ def health() -> tuple[dict, bool]:
         "rate_limits": throttle.storage_status(),
     }
     serving = checks["database"] == OK
-    degraded = UNREACHABLE in checks.values()
+    backlog = email_backlog() if serving else UNREACHABLE
+    degraded = UNREACHABLE in checks.values() or (
+        isinstance(backlog, dict) and backlog["pending"] > 0
+    )
     status = "unavailable" if not serving else "degraded" if degraded else "ok"
-    return {"status": status, "checks": checks}, serving
+    return {"status": status, "checks": checks, "email_backlog": backlog}, serving
