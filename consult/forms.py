@@ -7,7 +7,6 @@ shown again with everything else that was typed, never a 500.
 """
 
 import re
-import secrets
 from datetime import date, datetime
 
 from babel.dates import format_date
@@ -23,6 +22,7 @@ from wtforms.validators import Length
 from wtforms.widgets import HiddenInput
 
 from consult.db import utcnow
+from consult.idempotency import SUBMISSION_KEY_LENGTH, new_submission_key
 
 CSRF_EXPIRED_MESSAGE = _l(
     "Your session expired or the form was open too long. "
@@ -32,7 +32,6 @@ NOT_TEXT_MESSAGE = _l("Send text here, not a file.")
 DAMAGED_MESSAGE = _l(
     "Part of the form was changed or damaged on the way. Check the form and submit it again."
 )
-SUBMISSION_KEY_LENGTH = 64  # as the submission_key columns
 
 # C0 control characters but tab, line feed and carriage return, and DEL. PostgreSQL
 # refuses NUL in text where SQLite stores it, and none of them can be typed into a form,
@@ -211,14 +210,22 @@ class ActionForm(BaseForm):
     """A button that posts (approve, sign out, …): only the CSRF token."""
 
 
-def new_submission_key() -> str:
-    return secrets.token_urlsafe(24)
+def _key_or_new(value):
+    # An empty key would make every keyless submission of one person "the same one".
+    return value or new_submission_key()
 
 
 def submission_key_field() -> HiddenField:
-    """The hidden key that makes a form sent twice (a double click, a resend) post once.
-    Bounded like its columns, so a damaged key is a form error, not a database error."""
-    return HiddenField(default=new_submission_key, validators=[Length(max=SUBMISSION_KEY_LENGTH)])
+    """The hidden key that makes a form sent twice (a double click, a resend) post once
+    (see consult/idempotency.py). A form shown again after an error keeps the key it
+    was sent with, so sending it again is still the same submission; a form sent
+    without one gets a fresh key. Bounded like its columns, so a damaged key is a form
+    error, not a database error."""
+    return HiddenField(
+        default=new_submission_key,
+        filters=[_key_or_new],
+        validators=[Length(max=SUBMISSION_KEY_LENGTH)],
+    )
 
 
 def strip_filter(value):

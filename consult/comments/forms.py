@@ -190,6 +190,7 @@ class CosignForm(BaseForm):
         choices=choices([("named", _l("Named")), ("category", _l("Category only"))]),
         default="named",
     )
+    submission_key = submission_key_field()
 
 
 class CosigningSettingsForm(BaseForm):

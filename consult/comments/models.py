@@ -16,6 +16,7 @@ from consult.accounts.models import Organisation, OrganisationKind, User
 from consult.consultations.models import DocumentVersion, Paragraph
 from consult.db import enum_column, random_reference, utcnow
 from consult.extensions import Model, db
+from consult.idempotency import submission_key_index
 
 
 class CommentKind(enum.StrEnum):
@@ -206,6 +207,8 @@ class Reply(Model):
     """A reply in a comment's thread; ``parent`` makes the second level."""
 
     __tablename__ = "replies"
+    # One row per submission of the form (consult/idempotency.py).
+    __table_args__ = (submission_key_index("replies", "author_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(
@@ -232,10 +235,17 @@ class Reply(Model):
 
 
 class CoSignature(Model):
-    """An organisation's endorsement of a comment, given by one approved member."""
+    """An organisation's endorsement of a comment, given by one approved member.
+
+    One per organisation and comment: withdrawn and given again, it is the same row,
+    with the key of the form that signed it last.
+    """
 
     __tablename__ = "cosignatures"
-    __table_args__ = (sa.UniqueConstraint("comment_id", "organisation_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("comment_id", "organisation_id"),
+        submission_key_index("cosignatures", "user_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(sa.ForeignKey("comments.id"), index=True)
@@ -245,6 +255,7 @@ class CoSignature(Model):
     category: Mapped[OrganisationKind] = mapped_column(enum_column(OrganisationKind))
     organisation_name: Mapped[str] = mapped_column(sa.String(200))
     revision_number: Mapped[int]
+    submission_key: Mapped[str] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     withdrawn_at: Mapped[datetime | None]
 

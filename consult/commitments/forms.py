@@ -1,12 +1,12 @@
 """Forms for recording, confirming and updating commitments."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
 from consult.commitments.models import STATUS_LABELS, CommitmentStatus, SourceKind
 from consult.commitments.services import MAX_TEXT
-from consult.forms import BaseForm, choices, strip_filter
+from consult.forms import BaseForm, choices, strip_filter, submission_key_field
 
 GROUP = "group"
 
@@ -92,3 +92,10 @@ class StatusForm(BaseForm):
         validators=[Optional(), Length(max=12)],
         filters=[strip_filter],
     )
+    # The status shown when the form was: a change is made from it, so a change another
+    # coordinator made in the meantime is not silently followed by this one.
+    seen = HiddenField(
+        validators=[Optional(), AnyOf([s.value for s in CommitmentStatus])],
+        filters=[strip_filter],
+    )
+    submission_key = submission_key_field()

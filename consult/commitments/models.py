@@ -15,6 +15,7 @@ from consult.accounts.models import Organisation, User
 from consult.consultations.models import Consultation
 from consult.db import enum_column, random_reference, utcnow
 from consult.extensions import Model, db
+from consult.idempotency import submission_key_index
 from consult.responses.models import Response
 
 
@@ -122,6 +123,8 @@ class CommitmentEvent(Model):
     """One entry of a commitment's public history. Append-only."""
 
     __tablename__ = "commitment_events"
+    # One row per submission of the form (consult/idempotency.py).
+    __table_args__ = (submission_key_index("commitment_events", "actor_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     commitment_id: Mapped[int] = mapped_column(sa.ForeignKey("commitments.id"), index=True)
@@ -131,6 +134,7 @@ class CommitmentEvent(Model):
     evidence_url: Mapped[str | None] = mapped_column(sa.String(500))
     successor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("commitments.id"))
     actor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    submission_key: Mapped[str] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     commitment: Mapped[Commitment] = relationship(

@@ -210,6 +210,7 @@ def load_demo_comments(consultation, *, people, companies, coordinator, now):
         moderator=coordinator,
         reason_code=FlagReason.PERSONAL_DATA,
         reason="It contained someone's personal contact details.",
+        submission_key="demo-hide-1",
         now=now - timedelta(days=10),
     )
     del question

@@ -323,6 +323,7 @@ def _demo_commitments(
             status=status,
             note=note,
             evidence_url=f"{EVIDENCE}/{commitment.reference}",
+            submission_key=f"demo-{commitment.reference}-{status.value}",
             successor=successor,
             now=now - timedelta(days=days_ago),
         )

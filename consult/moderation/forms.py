@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from consult.forms import BaseForm, choices, strip_filter
+from consult.forms import BaseForm, choices, strip_filter, submission_key_field
 from consult.moderation.models import FlagReason
 
 REASON_LABELS = {
@@ -42,6 +42,7 @@ class HideForm(BaseForm):
         filters=[strip_filter],
         render_kw={"rows": 2},
     )
+    submission_key = submission_key_field()
 
 
 class RestoreForm(BaseForm):
@@ -52,3 +53,4 @@ class RestoreForm(BaseForm):
         filters=[strip_filter],
         render_kw={"rows": 2},
     )
+    submission_key = submission_key_field()

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.db import enum_column, utcnow
 from consult.extensions import Model
+from consult.idempotency import submission_key_index
 
 
 class FlagReason(enum.StrEnum):
@@ -44,6 +45,8 @@ class ModerationAction(Model):
     """A coordinator's hide or restore (with its public reason) or suspension."""
 
     __tablename__ = "moderation_actions"
+    # One row per submission of the form (consult/idempotency.py).
+    __table_args__ = (submission_key_index("moderation_actions", "moderator_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[ModerationKind] = mapped_column(enum_column(ModerationKind))
@@ -55,4 +58,5 @@ class ModerationAction(Model):
     reason_code: Mapped[FlagReason | None] = mapped_column(enum_column(FlagReason))
     reason: Mapped[str | None] = mapped_column(sa.Text)
     moderator_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    submission_key: Mapped[str] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -5,13 +5,17 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from consult.accounts.models import User
 from consult.audit.services import record
 from consult.comments import events as comment_events
 from consult.comments.models import Comment, LateStatus
-from consult.db import utcnow
-from consult.errors import DomainError, NotAllowed
+from consult.consultations.models import Consultation
+from consult.consultations.schedule import format_local
+from consult.db import required, utcnow
+from consult.errors import NotAllowed
 from consult.extensions import db
 from consult.figures import lone, protect
+from consult.idempotency import AlreadyDone, claim, insert_once, key_or_new
 from consult.moderation.models import Flag, FlagReason, ModerationAction, ModerationKind
 from consult.policy.moderation import can_flag, can_moderate
 
@@ -55,59 +59,130 @@ def _resolve_flags(comment: Comment, now: datetime):
     )
 
 
+def _submitted(moderator, submission_key: str) -> ModerationAction | None:
+    """The action an earlier submission of the same form recorded, if any."""
+    return db.session.scalar(
+        sa.select(ModerationAction).where(
+            ModerationAction.moderator_id == moderator.id,
+            ModerationAction.submission_key == submission_key,
+        )
+    )
+
+
+def _done_first(comment: Comment, kind: ModerationKind, moderator, submission_key: str):
+    """The comment was hidden (or restored) by someone else first: this very form's
+    action if it was the one (sent twice at once), otherwise who did it, and when."""
+    earlier = _submitted(moderator, submission_key)
+    if earlier is not None:
+        return earlier
+    last = db.session.scalar(
+        sa.select(ModerationAction)
+        .where(ModerationAction.comment_id == comment.id, ModerationAction.kind == kind)
+        .order_by(ModerationAction.created_at.desc(), ModerationAction.id.desc())
+        .limit(1)
+    )
+    if last is None:  # hidden before actions were recorded, or never hidden
+        if kind == ModerationKind.HIDE:
+            raise AlreadyDone(_l("This comment is already hidden."))
+        raise AlreadyDone(_l("This comment is not hidden."))
+    who = required(db.session.get(User, last.moderator_id)).display_name
+    zone = required(db.session.get(Consultation, comment.consultation_id)).timezone
+    when = f"{format_local(last.created_at, zone)} ({zone})"
+    if kind == ModerationKind.HIDE:
+        raise AlreadyDone(
+            _l(
+                "%(name)s already hid this comment, at %(time)s, giving the reason: %(reason)s",
+                name=who,
+                time=when,
+                reason=last.reason,
+            )
+        )
+    raise AlreadyDone(
+        _l("%(name)s already restored this comment, at %(time)s.", name=who, time=when)
+    )
+
+
+def _record_action(moderator, submission_key: str, **fields) -> ModerationAction:
+    action, _created = insert_once(
+        lambda: ModerationAction(
+            moderator_id=moderator.id, submission_key=submission_key, **fields
+        ),
+        lambda: _submitted(moderator, submission_key),
+    )
+    return action
+
+
 def hide_comment(
     comment: Comment,
     *,
     moderator,
     reason_code: FlagReason,
     reason: str,
+    submission_key: str | None = None,
     now: datetime | None = None,
-):
-    """Hide a comment from public view with a public reason, keeping it for the record."""
-    now = now or utcnow()
+) -> ModerationAction:
+    """Hide a comment from public view with a public reason, keeping it for the record.
+
+    The same form sent twice hides once. Of two coordinators hiding the comment at
+    once, one hides it and the other is told who did, when and why (``AlreadyDone``).
+    """
+    now, submission_key = now or utcnow(), key_or_new(submission_key)
     _require_coordinator(moderator)
-    if comment.is_hidden:
-        raise DomainError(_l("This comment is already hidden."))
-    comment.hidden_at = now
-    comment.hidden_reason = reason
-    db.session.add(
-        ModerationAction(
-            kind=ModerationKind.HIDE,
-            comment_id=comment.id,
-            consultation_id=comment.consultation_id,
-            reason_code=FlagReason(reason_code),
-            reason=reason,
-            moderator_id=moderator.id,
-            created_at=now,
-        )
+    earlier = _submitted(moderator, submission_key)
+    if earlier is not None:
+        return earlier
+    if not claim(comment, Comment.hidden_at.is_(None), hidden_at=now, hidden_reason=reason):
+        return _done_first(comment, ModerationKind.HIDE, moderator, submission_key)
+    action = _record_action(
+        moderator,
+        submission_key,
+        kind=ModerationKind.HIDE,
+        comment_id=comment.id,
+        consultation_id=comment.consultation_id,
+        reason_code=FlagReason(reason_code),
+        reason=reason,
+        created_at=now,
     )
     _resolve_flags(comment, now)
     db.session.flush()
     record(moderator, "comment.hidden", comment, now=now, reason=FlagReason(reason_code).value)
     comment_events.comment_hidden.send(comment, now=now)
+    return action
 
 
-def restore_comment(comment: Comment, *, moderator, reason: str, now: datetime | None = None):
-    now = now or utcnow()
+def restore_comment(
+    comment: Comment,
+    *,
+    moderator,
+    reason: str,
+    submission_key: str | None = None,
+    now: datetime | None = None,
+) -> ModerationAction:
+    """Show a hidden comment again, with a public reason; once, as ``hide_comment``."""
+    now, submission_key = now or utcnow(), key_or_new(submission_key)
     _require_coordinator(moderator)
-    if not comment.is_hidden:
-        raise DomainError(_l("This comment is not hidden."))
+    earlier = _submitted(moderator, submission_key)
+    if earlier is not None:
+        return earlier
     hidden_at = comment.hidden_at
-    comment.hidden_at = None
-    comment.hidden_reason = None
-    db.session.add(
-        ModerationAction(
-            kind=ModerationKind.RESTORE,
-            comment_id=comment.id,
-            consultation_id=comment.consultation_id,
-            reason=reason,
-            moderator_id=moderator.id,
-            created_at=now,
-        )
+    # Restores the hiding this coordinator saw, not one made since.
+    if hidden_at is None or not claim(
+        comment, Comment.hidden_at == hidden_at, hidden_at=None, hidden_reason=None
+    ):
+        return _done_first(comment, ModerationKind.RESTORE, moderator, submission_key)
+    action = _record_action(
+        moderator,
+        submission_key,
+        kind=ModerationKind.RESTORE,
+        comment_id=comment.id,
+        consultation_id=comment.consultation_id,
+        reason=reason,
+        created_at=now,
     )
     db.session.flush()
     record(moderator, "comment.restored", comment, now=now)
     comment_events.comment_restored.send(comment, hidden_at=hidden_at, now=now)
+    return action
 
 
 def dismiss_flags(comment: Comment, *, moderator, now: datetime | None = None):

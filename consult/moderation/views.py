@@ -17,6 +17,7 @@ from consult.consultations.services import visible_consultation_or_404
 from consult.errors import DomainError
 from consult.extensions import db
 from consult.forms import ActionForm
+from consult.idempotency import AlreadyDone
 from consult.moderation import forms, services
 from consult.moderation.models import FlagReason
 from consult.permissions import coordinator_required, login_required, public, require
@@ -38,6 +39,12 @@ def _moderate(reference, form, act, done, *, name=None, then=None):
         return render_comment_page(comment, 422, **({name: form} if name else {}))
     try:
         act(comment, form)
+    except AlreadyDone as exc:
+        # Another coordinator did it first: nothing more is recorded; the page shows the
+        # comment as it now is, and says who did what, and when.
+        db.session.rollback()
+        flash(exc.message, "info")
+        return redirect(url_for("comments.show", reference=reference), 303)
     except DomainError as exc:
         db.session.rollback()  # a refused action keeps nothing it wrote
         flash(exc.message, "error")
@@ -77,6 +84,7 @@ def hide(reference):
             moderator=current_user,
             reason_code=FlagReason(form.reason_code.data),
             reason=form.reason.data,
+            submission_key=form.submission_key.data,
             now=request_time(),
         )
 
@@ -94,7 +102,11 @@ def hide(reference):
 def restore(reference):
     def act(comment, form):
         services.restore_comment(
-            comment, moderator=current_user, reason=form.reason.data, now=request_time()
+            comment,
+            moderator=current_user,
+            reason=form.reason.data,
+            submission_key=form.submission_key.data,
+            now=request_time(),
         )
 
     return _moderate(

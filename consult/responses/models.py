@@ -17,6 +17,7 @@ from consult.comments.models import Comment, ReplyIdentity
 from consult.consultations.models import Consultation
 from consult.db import enum_column, random_reference, utcnow
 from consult.extensions import Model
+from consult.idempotency import submission_key_index
 
 
 class RequestState(enum.StrEnum):
@@ -167,6 +168,8 @@ class Response(Model):
     """
 
     __tablename__ = "responses"
+    # One row per submission of the form (consult/idempotency.py).
+    __table_args__ = (submission_key_index("responses", "author_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(
@@ -218,6 +221,8 @@ class Rejoinder(Model):
     comment's identity rules; a rejoinder to a clarification request resumes the clock."""
 
     __tablename__ = "rejoinders"
+    # One row per submission of the form (consult/idempotency.py).
+    __table_args__ = (submission_key_index("rejoinders", "author_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(

@@ -13,6 +13,7 @@ from consult.consultations.schedule import request_time
 from consult.db import required
 from consult.errors import DomainError, NotAllowed
 from consult.extensions import db
+from consult.idempotency import AlreadyDone
 from consult.permissions import (
     Role,
     coordinator_required,
@@ -23,7 +24,7 @@ from consult.permissions import (
 from consult.policy.comments import can_view_comment
 from consult.policy.responses import can_answer, can_see_request
 from consult.responses import actions, forms, queries, tracker_views
-from consult.responses.models import Position, Response, ResponseKind
+from consult.responses.models import Position, RequestState, Response, ResponseKind
 from consult.routing import page_number, page_url
 
 bp = Blueprint("responses", __name__)
@@ -171,6 +172,25 @@ def respond(reference, action):
             submission_key=form.submission_key.data,
             now=request_time(),
         )
+    except AlreadyDone as exc:
+        # Another representative answered (declined, asked) first: nothing of this one
+        # is published. The page shows theirs, and this text comes back, as a follow-up
+        # once the request is answered.
+        db.session.rollback()
+        flash(exc.message, "info")
+        if req.state not in (RequestState.ANSWERED, RequestState.DECLINED):
+            form.refuse(_("Your text was not published; it is kept below."))
+            return _page(req, exc.status_code, **{name: form})
+        follow_up = forms.FollowUpForm(
+            prefix="followup", formdata=None, data={"body": form.body.data}
+        )
+        follow_up.refuse(
+            _(
+                "Your text was not published. It is below, to publish as a follow-up "
+                "if it adds to theirs."
+            )
+        )
+        return _page(req, exc.status_code, follow_up_form=follow_up)
     except DomainError as exc:
         db.session.rollback()  # a refused action keeps nothing it wrote
         form.body.errors = [*form.body.errors, exc.message]
@@ -258,6 +278,12 @@ def _coordinator_action(reference, form, name, run, done):
         return _page(req, 422, **{name: form})
     try:
         run(req, form)
+    except AlreadyDone as exc:
+        # Answered, or ruled on by another coordinator, meanwhile: the request as it now
+        # is, saying by whom and when; nothing of this form is recorded.
+        db.session.rollback()
+        flash(exc.message, "info")
+        return redirect(url_for("responses.request_page", reference=reference), 303)
     except DomainError as exc:
         db.session.rollback()  # a refused action keeps nothing it wrote
         form.reason.errors = [*form.reason.errors, exc.message]
