@@ -15,7 +15,7 @@ from consult.routing import page_number, page_url
 
 bp = Blueprint("audit", __name__)
 
-TARGET_TYPES = ["users", "organisations", "invitations"]
+TARGET_TYPES = ["users", "organisations", "invitations", "policy_versions"]
 
 
 class AuditFilterForm(BaseForm):

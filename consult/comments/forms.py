@@ -94,6 +94,9 @@ class CommentForm(BaseForm):
             "the text itself can identify me."
         )
     )
+    # The number of the site's policies version the page showed ("" when none was
+    # published): confirming acknowledges that version, recorded on the comment.
+    policy_version = HiddenField(validators=[Length(max=12)])
     submission_key = submission_key_field()
     preview = SubmitField(_l("Preview"))
     submit = SubmitField(_l("Publish my comment"))

@@ -122,6 +122,10 @@ class Comment(Model):
     revision_count: Mapped[int] = mapped_column(default=1)
 
     submission_key: Mapped[str] = mapped_column(sa.String(64))
+    # The version of the site's policies in force when the author confirmed the form
+    # (consult/site_policies; None before any was published). Named, not imported: that
+    # package sits above this one.
+    policy_version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("policy_versions.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     edited_at: Mapped[datetime | None]
     # Machine outputs wait 24 hours after posting or after the last change to less public.

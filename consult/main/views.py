@@ -3,7 +3,6 @@
 from flask import Blueprint, jsonify, render_template
 from flask_login import current_user
 
-from consult.accounts.services import privacy_officers
 from consult.consultations.schedule import request_time
 from consult.consultations.services import consultations_by_phase
 from consult.main.health import health
@@ -23,12 +22,6 @@ def home():
         groups=groups,
         overdue_updates=overdue_consultations(everything, request_time()),
     )
-
-
-@bp.route("/policies")
-@public
-def policies():
-    return render_template("main/policies.html", privacy_officers=privacy_officers())
 
 
 @bp.route("/healthz")

@@ -11,7 +11,8 @@ rules without importing a layer above it:
   replying to a company, managing requests;
 - ``commitments``: a commitment's full text, recording, proposing and confirming one;
 - ``moderation``: flagging, moderating, revealing an identity, suspending an author;
-- ``tracking``: keeping the timeline and posting updates; which updates are public.
+- ``tracking``: keeping the timeline and posting updates; which updates are public;
+- ``site_policies``: writing the policies page; which of its versions are public.
 
 Where lists, counts, feeds and exports need a rule, it has an SQL form beside its object
 form (``can_view_comment`` / ``visible_comments_clause``), and a property test checks
