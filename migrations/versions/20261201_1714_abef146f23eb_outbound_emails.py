@@ -1,7 +1,7 @@
 """outbound emails: the durable outbox
 
 Revision ID: abef146f23eb
-Revises: 3416f22582bf
+Revises: e80850224264
 Create Date: 2026-12-01 17:14:28.799665+00:00
 
 Every email is a row, written in the transaction of what it reports and delivered after
@@ -18,7 +18,7 @@ import consult.db
 
 # revision identifiers, used by Alembic.
 revision = "abef146f23eb"
-down_revision = "3416f22582bf"
+down_revision = "e80850224264"
 branch_labels = None
 depends_on = None
 

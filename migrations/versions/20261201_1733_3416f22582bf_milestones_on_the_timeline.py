@@ -1,7 +1,7 @@
 """milestones on the timeline
 
 Revision ID: 3416f22582bf
-Revises: b1785b4de970
+Revises: c2a7aef6238e
 Create Date: 2026-12-01 17:33:58.680795+00:00
 
 Milestones are timeline rows, not a table of their own: a row may now record the date a
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "3416f22582bf"
-down_revision = "b1785b4de970"
+down_revision = "c2a7aef6238e"
 branch_labels = None
 depends_on = None
 

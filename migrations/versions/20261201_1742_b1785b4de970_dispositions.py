@@ -1,7 +1,7 @@
 """dispositions: what was done with each comment and campaign, and why
 
 Revision ID: b1785b4de970
-Revises: d45f7e846e1e
+Revises: 3416f22582bf
 Create Date: 2026-12-01 17:42:11.039800+00:00
 
 """
@@ -14,7 +14,7 @@ import consult.db
 
 # revision identifiers, used by Alembic.
 revision = "b1785b4de970"
-down_revision = "d45f7e846e1e"
+down_revision = "3416f22582bf"
 branch_labels = None
 depends_on = None
 
