@@ -10,6 +10,7 @@ from consult.comments import services as comment_services
 from consult.comments.models import AuthorDisplay, CommentKind, Visibility
 from consult.consultations import versions
 from consult.consultations.models import Consultation, Paragraph
+from consult.db import required
 from consult.dispositions import services
 from consult.dispositions.models import Outcome
 from consult.extensions import db
@@ -80,10 +81,12 @@ DECISIONS = [
 
 
 def load_demo_dispositions(*, people, companies, coordinator, now):
-    consultation = db.session.scalar(
-        sa.select(Consultation).where(Consultation.slug == "content-removal-demo")
+    consultation = required(
+        db.session.scalar(
+            sa.select(Consultation).where(Consultation.slug == "content-removal-demo")
+        )
     )
-    first = versions.version_by_number(consultation, 1)
+    first = required(versions.version_by_number(consultation, 1))
     for i, (who, number, kind, visibility, body, proposed) in enumerate(COMMENTS):
         paragraph = db.session.scalar(
             sa.select(Paragraph).where(Paragraph.version_id == first.id, Paragraph.number == number)
