@@ -18,7 +18,7 @@ import consult.mail
 from config import BASE_DIR
 from consult.db import utcnow
 from consult.extensions import db
-from consult.mail import EmailStatus, OutboundEmail, send_email, text_as_html
+from consult.mail import EmailStatus, OutboundEmail, discard_queued, send_email, text_as_html
 from consult.notifications.outbox import outbox_backlog, purge_email_bodies
 from tests import factories
 from tests.accounts.test_views import REGISTRATION
@@ -238,8 +238,13 @@ def test_backlog_counts_waiting_and_failed_messages_older_than_asked():
     assert outbox_backlog(60 * 48) == {"pending": 0, "failed": 0}
 
 
-def test_demonstration_data_queues_no_email(demo):
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboundEmail)) == 0
+def test_discarding_the_queued_messages_removes_their_rows(outbox):
+    # What the demonstration data does once loaded: its activity mails nobody.
+    send_email("ines@example.org", "password_changed", user=None)
+    send_email("ines@example.org", "password_changed", user=None)
+    discard_queued()
+    db.session.commit()
+    assert _rows() == [] and outbox.messages() == []
 
 
 # Only the notifications package delivers ---------------------------------------------
