@@ -22,6 +22,14 @@ from tests.summaries.conftest import new_place
 UNKNOWN = "C-ZZZZZZZZ"
 
 
+@pytest.fixture(autouse=True)
+def _request(app):
+    """Links are built as in a page: in a request (not from SERVER_NAME, which the
+    browser tests' live server clears for the rest of the run)."""
+    with app.test_request_context("/"):
+        yield
+
+
 def _html(place, text, viewer=VISITOR, version=None):
     return str(
         summary_html(
