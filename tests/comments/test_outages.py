@@ -176,8 +176,11 @@ def test_a_signed_in_person_posting_while_the_database_is_unreachable_keeps_thei
     form = _form(world, body=BODY, submission_key=_submission_key(client, url))
     form["csrf_token"] = client.csrf_token(url)
     elsewhere = Client(unreachable_app.test_client())
-    cookie = client.raw.get_cookie("session", domain="consult.test")
-    elsewhere.raw.set_cookie("session", cookie.value, domain="consult.test")
+    # The test client's host: consult.test, or localhost once a browser test's live
+    # server has cleared SERVER_NAME in this process.
+    host = unreachable_app.config["SERVER_NAME"] or "localhost"
+    cookie = client.raw.get_cookie("session", domain=host)
+    elsewhere.raw.set_cookie("session", cookie.value, domain=host)
     with unreachable_app.app_context():
         response = elsewhere.raw.post(url, data=form)
     page = response.get_data(as_text=True)
