@@ -117,8 +117,9 @@ def test_sqlite_write_lock_held_by_another_process_gives_the_busy_page(
     client.sign_in(world.author)
     url = _url(world)
     form = _form(world, body=BODY, submission_key=_submission_key(client, url))
-    monkeypatch.setitem(app.config, "SQLITE_BUSY_TIMEOUT_MS", 20)
     monkeypatch.setattr(transactions.time, "sleep", lambda seconds: None)
+    usual = app.config["SQLITE_BUSY_TIMEOUT_MS"]
+    app.config["SQLITE_BUSY_TIMEOUT_MS"] = 20
     db.session.remove()
     db.engine.dispose()  # reconnect with the short timeout
     holder = sqlite3.connect(db.engine.url.database, isolation_level=None)
@@ -130,7 +131,10 @@ def test_sqlite_write_lock_held_by_another_process_gives_the_busy_page(
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    db.engine.dispose()
+        # No connection with the short timeout may outlive this test.
+        app.config["SQLITE_BUSY_TIMEOUT_MS"] = usual
+        db.session.remove()
+        db.engine.dispose()
     throttle.reset_all()
     assert _comments() == []
     resend = _resend_fields(response.get_data(as_text=True))
