@@ -4,6 +4,7 @@ so. Pages are driven by label and role, and checked with axe."""
 
 import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from playwright.sync_api import expect
@@ -87,8 +88,9 @@ def test_two_companies_answer_and_a_third_is_shown_overdue(
         page.get_by_role("button", name="Sign out").click()
     assert reference in outbox.text("amina@example.org")
 
-    # Westhaven does not answer. Move its clock past the due date (12 days overdue).
-    today = utcnow().date()
+    # Westhaven does not answer. Move its clock past the due date (12 days overdue),
+    # counted in the consultation's local days (Kolkata is a day ahead after 18:30 UTC).
+    today = utcnow().astimezone(ZoneInfo("Asia/Kolkata")).date()
     db.session.execute(
         sa.update(ResponseRequest)
         .where(ResponseRequest.company_id == west.id)
