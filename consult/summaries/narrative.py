@@ -33,7 +33,8 @@ from consult.summaries.leaks import Finding, check_summary
 from consult.summaries.models import SnapshotKind
 from consult.summaries.narrative_models import NarrativeDraft, NarrativePdf, NarrativeRevision
 from consult.summaries.services import find_snapshot
-from consult.tracking.models import Update, UpdateKind
+from consult.tracking import milestones
+from consult.tracking.models import Milestone, Update, UpdateKind
 
 BODY_MAX = 60_000
 NOTE_MAX = 5_000
@@ -251,6 +252,9 @@ def publish_revision(
     draft.published_edits = edits
     draft.change_note = ""
     db.session.flush()
+    if number == 1:
+        # The "narrative summary due" milestone is reached: it no longer shows as slipped.
+        milestones.mark_reached(consultation, Milestone.SUMMARY_DUE, now=now)
     record(
         actor,
         "summary.revision_published",

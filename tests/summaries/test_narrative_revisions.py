@@ -209,3 +209,13 @@ def test_breakdowns_are_charted_beside_their_tables(client, place):
     text = page.get_data(as_text=True)
     assert '<figure class="bar-chart" aria-hidden="true">' in text
     assert re.search(r'<rect x="0" y="0" height="8" width="100(\.0)?">', text)
+
+
+def test_the_first_revision_reaches_the_summary_due_milestone(place, published):
+    from consult.db import utcnow
+    from consult.tracking.milestones import find_milestone, milestones
+    from consult.tracking.services import timeline_events
+
+    views = milestones(place.consultation, timeline_events(place.consultation), utcnow())
+    due = find_milestone(views, "summary_due")
+    assert due is not None and due.is_done
