@@ -175,12 +175,15 @@ def dispositions_of(comments: Sequence[Comment]) -> dict[int, Disposition]:
     return result
 
 
+def count_disposed(found: Sequence[Subject], latest: dict) -> int:
+    """How many of ``found`` have a disposition in ``latest``."""
+    return sum(1 for s in found if disposition_for(s, latest) is not None)
+
+
 def progress(consultation: Consultation) -> tuple[int, int]:
     """(disposed, total): how many of the things needing a disposition have one."""
     everything = subjects(consultation)
-    latest = current_dispositions(consultation.id)
-    disposed = sum(1 for s in everything if disposition_for(s, latest) is not None)
-    return disposed, len(everything)
+    return count_disposed(everything, current_dispositions(consultation.id)), len(everything)
 
 
 def later_versions(consultation: Consultation, after: int = 0) -> list[DocumentVersion]:

@@ -36,7 +36,7 @@ def table(slug):
         category=form.category.data or None,
         outcome=form.outcome.data or None,
     )
-    disposed = sum(1 for s in found if services.disposition_for(s, latest) is not None)
+    disposed = services.count_disposed(found, latest)
     return render_template(
         "dispositions/table.html",
         consultation=consultation,
@@ -74,7 +74,7 @@ def record(slug):
         category=filters.category.data or None,
         state=filters.state.data or None,
     )
-    disposed = sum(1 for s in found if services.disposition_for(s, latest) is not None)
+    disposed = services.count_disposed(found, latest)
     return render_template(
         "dispositions/record.html",
         consultation=consultation,
